@@ -1,0 +1,51 @@
+//! The baseline: a plain loop on the calling thread.
+
+use std::time::Instant;
+
+use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
+use crate::Result;
+
+/// Runs every task in order on the calling thread: the module's "non-parallelized" row.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let mapped = Sequential.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+/// assert_eq!(mapped.results, [25, 25, 64]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sequential;
+
+impl Backend for Sequential {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Sequential
+    }
+
+    fn workers(&self) -> usize {
+        1
+    }
+
+    fn map_with<K: Kernel>(
+        &self,
+        kernel: &K,
+        inputs: &[K::Input],
+        options: &MapOptions,
+    ) -> Result<Mapped<K::Output>> {
+        let runner = Runner {
+            kernel,
+            backend: self.kind(),
+            origin: Instant::now(),
+            trace: options.trace,
+        };
+        let mut spans = Vec::new();
+        let results = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| runner.run(i, 0, x, &mut spans))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(runner.finish(results, spans, 1))
+    }
+}

@@ -1,0 +1,97 @@
+//! std scoped threads, one contiguous chunk of inputs per worker.
+
+use std::time::Instant;
+
+use super::{chunk_lengths, Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
+use crate::Result;
+
+/// Splits the inputs into one contiguous chunk per worker and runs each chunk on its own
+/// [`std::thread::scope`] thread: the simplest parallel map, with no balancing between chunks.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let threads = Threads::new(3)?;
+/// let mapped = threads.map(&kernel("inc", |x: &i32| x + 1), &[1, 2, 3, 4, 5])?;
+/// assert_eq!(mapped.results, [2, 3, 4, 5, 6]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Threads {
+    workers: usize,
+}
+
+impl Threads {
+    /// A backend of `workers` threads per map.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroWorkers`](crate::Error::ZeroWorkers) when `workers == 0`.
+    pub fn new(workers: usize) -> Result<Self> {
+        if workers == 0 {
+            return Err(crate::Error::ZeroWorkers {
+                cores: super::cpu_count(),
+            });
+        }
+        Ok(Threads { workers })
+    }
+}
+
+impl Backend for Threads {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Threads
+    }
+
+    fn workers(&self) -> usize {
+        self.workers
+    }
+
+    fn map_with<K: Kernel>(
+        &self,
+        kernel: &K,
+        inputs: &[K::Input],
+        options: &MapOptions,
+    ) -> Result<Mapped<K::Output>> {
+        let runner = Runner {
+            kernel,
+            backend: self.kind(),
+            origin: Instant::now(),
+            trace: options.trace,
+        };
+        let runner = &runner;
+        let chunks = std::thread::scope(|scope| {
+            let mut offset = 0;
+            let handles: Vec<_> = chunk_lengths(inputs.len(), self.workers)
+                .enumerate()
+                .map(|(worker, len)| {
+                    let first = offset;
+                    offset += len;
+                    let chunk = &inputs[first..first + len];
+                    scope.spawn(move || {
+                        let mut spans = Vec::new();
+                        let out = chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, x)| runner.run(first + i, worker, x, &mut spans))
+                            .collect::<Result<Vec<_>>>();
+                        out.map(|r| (r, spans))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("task panics are caught inside the worker"))
+                .collect::<Vec<_>>()
+        });
+        let mut results = Vec::with_capacity(inputs.len());
+        let mut spans = Vec::new();
+        for chunk in chunks {
+            let (r, s) = chunk?;
+            results.extend(r);
+            spans.extend(s);
+        }
+        Ok(runner.finish(results, spans, self.workers))
+    }
+}

@@ -1,0 +1,229 @@
+//! The `parlab` command line: thin calls into the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::backends::{cpu_count, BackendKind};
+use crate::tasks::{check_prime, squares, squares::squares_io, Method};
+use crate::{plot, table, Error, Result};
+
+/// Reproduce the parallel-computing module's results on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "parlab", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Square numpy's random numbers for seeds START..START+COUNT (15.1.1) and print the first and
+    /// last five results and the time.
+    Squares {
+        /// First seed.
+        #[arg(long, default_value_t = 0)]
+        start: u32,
+        /// Number of seeds.
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Sleep this many seconds in every task: the I/O-bound variant of 15.2 (try --count 100).
+        #[arg(long, value_name = "SECONDS")]
+        io_sleep: Option<f64>,
+    },
+    /// Check whether N is prime (15.1.2) and print the verdict, the smallest factor and the time.
+    Prime {
+        /// The number to check (1 ..= 18446744073709551615).
+        n: u64,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Algorithm.
+        #[arg(long, value_enum, default_value_t = Method::Trial)]
+        method: Method,
+    },
+    /// Measure the module's summary table on this machine: both tasks on every backend.
+    Table {
+        /// Seeds squared per backend (times are reported per 10^6).
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+        /// Number checked for primality.
+        #[arg(long, default_value_t = table::MODULE_PRIME)]
+        prime: u64,
+        /// Workers per backend (default: all cores).
+        #[arg(long)]
+        workers: Option<usize>,
+        /// Print JSON instead of markdown.
+        #[arg(long)]
+        json: bool,
+        /// Also write table.md, table.json and table.svg into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// List the backends, one line each.
+    Backends,
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Execution backend.
+    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    backend: BackendKind,
+    /// Workers (default: all cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+impl RunArgs {
+    fn build(&self) -> Result<crate::backends::AnyBackend> {
+        self.backend.build(self.workers.unwrap_or_else(cpu_count))
+    }
+}
+
+/// Parses the command line, runs it, prints errors as one line, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Squares {
+            start,
+            count,
+            run,
+            io_sleep,
+        } => {
+            let backend = run.build()?;
+            let result = match io_sleep {
+                None => squares(&backend, start, count, false)?,
+                Some(s) if s.is_finite() && s >= 0.0 => {
+                    squares_io(&backend, start, count, Duration::from_secs_f64(s), false)?
+                }
+                Some(s) => {
+                    return Err(Error::invalid(
+                        "--io-sleep",
+                        format!("{s} is not a number of seconds >= 0"),
+                    ))
+                }
+            };
+            if run.json {
+                print_json(&json!({
+                    "task": "squares",
+                    "backend": result.backend,
+                    "workers": result.workers,
+                    "start": start,
+                    "count": count,
+                    "seconds": result.seconds,
+                    "first5": result.first5(),
+                    "last5": result.last5(),
+                }))
+            } else {
+                println!("{result}");
+                Ok(())
+            }
+        }
+        Command::Prime { n, run, method } => {
+            let backend = run.build()?;
+            let answer = check_prime(&backend, n, method, false)?;
+            if run.json {
+                print_json(&json!({
+                    "task": "prime",
+                    "n": answer.n,
+                    "backend": answer.backend,
+                    "workers": answer.workers,
+                    "method": answer.method,
+                    "is_prime": answer.is_prime,
+                    "factor": answer.factor,
+                    "seconds": answer.seconds,
+                }))
+            } else {
+                println!("{answer}");
+                Ok(())
+            }
+        }
+        Command::Table {
+            count,
+            prime,
+            workers,
+            json,
+            out,
+        } => {
+            if let Some(dir) = &out {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                    path: dir.clone(),
+                    source,
+                })?;
+            }
+            let workers = workers.unwrap_or_else(cpu_count);
+            eprintln!(
+                "measuring {} backends with {workers} workers: {count} squares and is {prime} prime?",
+                BackendKind::ALL.len()
+            );
+            let t = table::measure(&BackendKind::ALL, workers, count, prime, |row| {
+                eprintln!(
+                    "  {:<16} squares {:.3} s, prime {:.3} s",
+                    row.backend, row.squares_seconds, row.prime_seconds
+                )
+            })?;
+            if json {
+                print_json(&t)?;
+            } else {
+                print!("{t}");
+            }
+            if let Some(dir) = out {
+                write(&dir.join("table.md"), t.to_markdown())?;
+                write(&dir.join("table.json"), to_json(&t)?)?;
+                plot::save(&t, dir.join("table.svg"))?;
+                eprintln!(
+                    "wrote table.md, table.json and table.svg in {}",
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Backends => {
+            for kind in BackendKind::ALL {
+                println!(
+                    "{:<16} {:<40} {}",
+                    kind.name(),
+                    kind.stands_for(),
+                    kind.description()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Backend {
+        backend: "json",
+        message: e.to_string(),
+    })
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", to_json(value)?);
+    Ok(())
+}
+
+fn write(path: &std::path::Path, text: String) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,166 @@
+//! Figures with plotters: inline SVG in notebooks, PNG or SVG files from the CLI.
+//!
+//! Every figure is a value implementing [`Chart`]; [`svg`] renders it for a notebook (the
+//! returned [`Svg`] displays itself inline in evcxr) and [`save`] writes a `.png` or `.svg` file.
+//! Text is drawn with the DejaVu Sans font bundled in the crate, so no system fonts are needed.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::{Error, Result};
+
+mod bars;
+
+pub use bars::BarChart;
+
+/// The error type of plotters' drawing calls on backend `DB`.
+pub type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Chart {
+    /// Size in pixels, `(width, height)`.
+    fn size(&self) -> (u32, u32) {
+        (900, 500)
+    }
+
+    /// Draws the figure on `area`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever plotters reports.
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// The bundled font, registered once per call (cheap, and safe in evcxr where each cell has its
+/// own copy of the library's statics).
+fn register_font() -> Result<()> {
+    static DEJAVU: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+    for style in [FontStyle::Normal, FontStyle::Bold] {
+        plotters::style::register_font("sans-serif", style, DEJAVU)
+            .map_err(|_| Error::Plot("the bundled DejaVu Sans font is unreadable".into()))?;
+    }
+    Ok(())
+}
+
+/// An SVG document. In an evcxr notebook a cell ending in an `Svg` shows the picture inline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Svg(pub String);
+
+impl Svg {
+    /// The SVG text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Shows the figure inline in an evcxr notebook (called by evcxr for a cell's value).
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
+            self.0
+        );
+    }
+}
+
+impl std::fmt::Display for Svg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Renders `chart` to an SVG document.
+///
+/// # Errors
+///
+/// [`Error::Plot`] when drawing fails.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::plot::{svg, BarChart};
+///
+/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5), ("rayon".into(), 0.8)]);
+/// let picture = svg(&chart)?;
+/// assert!(picture.as_str().starts_with("<svg"));
+/// assert!(picture.as_str().contains("rayon"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn svg<C: Chart>(chart: &C) -> Result<Svg> {
+    register_font()?;
+    let mut buffer = String::new();
+    {
+        let area = SVGBackend::with_string(&mut buffer, chart.size()).into_drawing_area();
+        chart.draw(&area).map_err(plot_error)?;
+        area.present().map_err(plot_error)?;
+    }
+    Ok(Svg(buffer))
+}
+
+/// Writes `chart` to `path`: PNG for a `.png` name, SVG for `.svg`.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for another extension, [`Error::Io`] or [`Error::Plot`] when writing
+/// fails.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::plot::{save, BarChart};
+///
+/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5)]);
+/// let path = std::env::temp_dir().join("parlab-doc-bars.png");
+/// save(&chart, &path)?;
+/// assert!(std::fs::metadata(&path)?.len() > 1000);
+/// assert!(save(&chart, "chart.gif").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("svg") => {
+            let doc = svg(chart)?;
+            std::fs::write(path, doc.0).map_err(|source| Error::Io {
+                path: path.to_owned(),
+                source,
+            })
+        }
+        Some("png") => {
+            register_font()?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    return Err(Error::Io {
+                        path: path.to_owned(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            format!("folder {} does not exist", dir.display()),
+                        ),
+                    });
+                }
+            }
+            let area = BitMapBackend::new(path, chart.size()).into_drawing_area();
+            chart.draw(&area).map_err(plot_error)?;
+            area.present().map_err(plot_error)
+        }
+        _ => Err(Error::invalid(
+            "figure file name",
+            format!("{} must end in .png or .svg", path.display()),
+        )),
+    }
+}
+
+fn plot_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
+    Error::Plot(e.to_string())
+}
+
+/// A palette of clearly distinct colours, cycled by index.
+pub fn color(i: usize) -> RGBColor {
+    let c = Palette99::pick(i).to_rgba();
+    RGBColor(c.0, c.1, c.2)
+}

@@ -1,0 +1,7 @@
+//! `use parlab::prelude::*;` brings in what a notebook cell needs.
+
+pub use crate::backends::{
+    cpu_count, kernel, Backend, BackendKind, Kernel, RayonPool, Sequential, ThreadExecutor, Threads,
+};
+pub use crate::tasks::{check_prime, random_square, squares, Method};
+pub use crate::{Error, Result};

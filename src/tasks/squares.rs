@@ -1,0 +1,248 @@
+//! Random squaring, bit-identical to numpy's legacy `seed(i); randint(0, 10) ** 2`.
+//!
+//! numpy's `RandomState.seed(i)` is MT19937's `init_genrand(i)`; the legacy `randint(0, 10)`
+//! draws 32-bit outputs, masks them with 15 (the smallest all-ones mask covering 9) and accepts the
+//! first value `<= 9`. [`rand_mt::Mt`] is exactly that generator.
+
+use std::time::Duration;
+
+use rand_mt::Mt;
+use serde::{Deserialize, Serialize};
+
+use crate::backends::{kernel, Backend, MapOptions, TaskStream};
+use crate::{Error, Result};
+
+/// The number numpy's `seed(seed); randint(0, 10)` returns.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(parlab::tasks::random_int(0), 5);
+/// ```
+pub fn random_int(seed: u32) -> u32 {
+    let mut mt = Mt::new(seed);
+    loop {
+        let v = mt.next_u32() & 15;
+        if v <= 9 {
+            return v;
+        }
+    }
+}
+
+/// The module's `random_square(seed)`: the square of [`random_int`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::tasks::random_square;
+///
+/// let first: Vec<u32> = (0..10).map(random_square).collect();
+/// assert_eq!(first, [25, 25, 64, 64, 49, 9, 81, 16, 9, 25]);
+/// ```
+pub fn random_square(seed: u32) -> u32 {
+    let r = random_int(seed);
+    r * r
+}
+
+/// The I/O-bound variant of 15.2 (`random_squareT`): [`random_square`] after sleeping `pause`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// assert_eq!(parlab::tasks::random_square_io(0, Duration::from_millis(1)), 25);
+/// ```
+pub fn random_square_io(seed: u32, pause: Duration) -> u32 {
+    std::thread::sleep(pause);
+    random_square(seed)
+}
+
+/// Fills `out` with the squares of seeds `start, start + 1, ...`.
+///
+/// # Examples
+///
+/// ```
+/// let mut out = [0; 3];
+/// parlab::tasks::squares::squares_into(2, &mut out);
+/// assert_eq!(out, [64, 64, 49]);
+/// ```
+pub fn squares_into(start: u32, out: &mut [u32]) {
+    for (seed, slot) in (start..).zip(out.iter_mut()) {
+        *slot = random_square(seed);
+    }
+}
+
+/// A block of consecutive seeds: the unit of work the backends map over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// First seed.
+    pub start: u32,
+    /// Number of seeds.
+    pub len: u32,
+}
+
+/// Seeds per block when the squares are mapped over a backend.
+pub const BLOCK: u32 = 1 << 14;
+
+/// Splits `start..start + count` into [`Block`]s of at most [`BLOCK`] seeds.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when the range runs past `u32::MAX` (numpy's seeds are 32-bit).
+///
+/// # Examples
+///
+/// ```
+/// let blocks = parlab::tasks::squares::blocks(0, 40_000).unwrap();
+/// assert_eq!(blocks.len(), 3);
+/// assert_eq!(blocks.iter().map(|b| b.len).sum::<u32>(), 40_000);
+/// ```
+pub fn blocks(start: u32, count: u64) -> Result<Vec<Block>> {
+    let end = u64::from(start) + count;
+    if end > 1 << 32 {
+        return Err(Error::invalid(
+            "seed range",
+            format!(
+                "seeds {start}..{end} run past {} (numpy seeds are 32-bit); lower --start or --count",
+                u32::MAX
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(count.div_ceil(u64::from(BLOCK)) as usize);
+    let mut s = u64::from(start);
+    while s < end {
+        let len = (end - s).min(u64::from(BLOCK));
+        out.push(Block {
+            start: s as u32,
+            len: len as u32,
+        });
+        s += len;
+    }
+    Ok(out)
+}
+
+/// The outcome of squaring a range of seeds: the results, the wall time, and the task stream if
+/// one was recorded.
+#[derive(Clone, Debug, Serialize)]
+pub struct SquaresRun {
+    /// Backend name.
+    pub backend: &'static str,
+    /// Workers the backend used.
+    pub workers: usize,
+    /// First seed.
+    pub start: u32,
+    /// `results[i]` is the square for seed `start + i`.
+    pub results: Vec<u32>,
+    /// Wall time of the map, in seconds.
+    pub seconds: f64,
+    /// Per-task record, when asked for.
+    #[serde(skip)]
+    pub trace: Option<TaskStream>,
+}
+
+impl SquaresRun {
+    /// The first five results (fewer if there are fewer).
+    pub fn first5(&self) -> &[u32] {
+        &self.results[..self.results.len().min(5)]
+    }
+
+    /// The last five results (fewer if there are fewer).
+    pub fn last5(&self) -> &[u32] {
+        &self.results[self.results.len().saturating_sub(5)..]
+    }
+}
+
+impl std::fmt::Display for SquaresRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "First five and last five results: {:?}, ..., {:?}",
+            self.first5(),
+            self.last5()
+        )?;
+        write!(f, "Execution time = {:.3} sec.", self.seconds)
+    }
+}
+
+/// Squares the seeds `start..start + count` on `backend`, in blocks of [`BLOCK`] seeds.
+///
+/// # Errors
+///
+/// An invalid seed range, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let rayon = BackendKind::Rayon.build(2)?;
+/// let run = squares(&rayon, 0, 1_000_000, false)?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares<B: Backend + ?Sized>(
+    backend: &B,
+    start: u32,
+    count: u64,
+    trace: bool,
+) -> Result<SquaresRun> {
+    let blocks = blocks(start, count)?;
+    let k = kernel("squares", |b: &Block| {
+        let mut out = vec![0; b.len as usize];
+        squares_into(b.start, &mut out);
+        out
+    });
+    let mapped = backend.map_with(&k, &blocks, &MapOptions::traced(trace))?;
+    Ok(SquaresRun {
+        backend: backend.kind().name(),
+        workers: backend.workers(),
+        start,
+        results: mapped.results.concat(),
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
+
+/// Squares seeds `start..start + count` one task per seed with `random_square_io`, the 15.2
+/// I/O-bound variant: the right job for [`ThreadExecutor`](crate::backends::ThreadExecutor).
+///
+/// # Errors
+///
+/// An invalid seed range, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use parlab::prelude::*;
+///
+/// let pool = BackendKind::ThreadExecutor.build(10)?;
+/// let run = parlab::tasks::squares::squares_io(&pool, 0, 20, Duration::from_millis(10), false)?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.results.len(), 20);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares_io<B: Backend + ?Sized>(
+    backend: &B,
+    start: u32,
+    count: u64,
+    pause: Duration,
+    trace: bool,
+) -> Result<SquaresRun> {
+    blocks(start, count)?;
+    let seeds: Vec<u32> = (u64::from(start)..u64::from(start) + count)
+        .map(|s| s as u32)
+        .collect();
+    let k = kernel("squares-io", move |s: &u32| random_square_io(*s, pause));
+    let mapped = backend.map_with(&k, &seeds, &MapOptions::traced(trace))?;
+    Ok(SquaresRun {
+        backend: backend.kind().name(),
+        workers: backend.workers(),
+        start,
+        results: mapped.results,
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
