@@ -3,6 +3,7 @@
 //! Every task is a plain function of its input plus a [`Kernel`](crate::backends::Kernel) that
 //! runs it on any [`Backend`](crate::backends::Backend).
 
+pub mod module_code;
 pub mod primes;
 pub mod squares;
 
