@@ -3,17 +3,10 @@
 # with sudo available). Idempotent: anything already present is skipped. Each step prints its time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-step() { # step NAME COMMAND...
-  local name=$1; shift
-  local t0=$SECONDS
-  echo "==> setup: $name"
-  "$@"
-  echo "<== setup: $name done in $((SECONDS - t0)) s"
-}
 
 # --- system packages -------------------------------------------------------------------------
 APT_PACKAGES=(pkg-config python3-venv)
@@ -35,3 +28,6 @@ rust_components() {
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 }
 step "rust components" rust_components
+
+# --- notebooks: evcxr kernel + Python venv with Jupyter ------------------------------------
+bash scripts/setup-notebooks.sh

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod backends;
+pub mod breakpoints;
 pub mod cli;
 mod error;
 pub mod plot;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up the notebooks without conda and without root: the evcxr Jupyter kernel (Rust) and a
+# Python venv with JupyterLab and nbclient. Idempotent. Then: .venv/bin/jupyter lab notebooks/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+# --- evcxr Jupyter kernel (the notebooks' Rust kernel) ---------------------------------------
+# Building it takes ~25 minutes on 2 cores, so it is installed once per machine and reused.
+EVCXR_VERSION=0.22.0
+evcxr_kernel() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if command -v evcxr_jupyter >/dev/null &&
+    cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
+    echo "evcxr_jupyter $EVCXR_VERSION already installed"
+  else
+    cargo install "evcxr_jupyter@$EVCXR_VERSION" --locked
+  fi
+  evcxr_jupyter --install >/dev/null
+}
+step "evcxr_jupyter kernel" evcxr_kernel
+
+# --- Python venv with Jupyter (JupyterLab to open notebooks, nbclient to run them headless) ---
+VENV=${PARLAB_VENV:-.venv}
+python_venv() {
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+}
+step "python venv ($VENV)" python_venv
