@@ -9,6 +9,7 @@
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart.
 //! - [`table`]: the module's summary table, measured on this machine.
+//! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
 //!
 //! ```
@@ -27,6 +28,7 @@ pub mod backends;
 pub mod breakpoints;
 pub mod cli;
 mod error;
+pub mod gas;
 pub mod plot;
 pub mod prelude;
 pub mod table;

@@ -11,6 +11,8 @@ use crate::backends::{cpu_count, BackendKind};
 use crate::tasks::{check_prime, squares, squares::squares_io, Method};
 use crate::{plot, table, Error, Result};
 
+mod gas;
+
 /// Reproduce the parallel-computing module's results on this machine.
 #[derive(Debug, Parser)]
 #[command(name = "parlab", version, about, long_about = None)]
@@ -66,6 +68,8 @@ enum Command {
     },
     /// List the backends, one line each.
     Backends,
+    /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
+    Gas(gas::GasArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -206,6 +210,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Gas(args) => gas::run(args),
     }
 }
 

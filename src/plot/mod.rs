@@ -12,8 +12,12 @@ use plotters::prelude::*;
 use crate::{Error, Result};
 
 mod bars;
+mod histogram;
+mod trajectories;
 
 pub use bars::BarChart;
+pub use histogram::Histogram;
+pub use trajectories::{simplify, Trajectories};
 
 /// The error type of plotters' drawing calls on backend `DB`.
 pub type DrawResult<DB> =

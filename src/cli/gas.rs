@@ -1,0 +1,92 @@
+//! `parlab gas`: Exercise 1, the collisionless 2-D thermal gas.
+
+use std::path::PathBuf;
+
+use crate::backends::{cpu_count, BackendKind};
+use crate::gas::{simulate, warm_up_histogram, GasParams, NITROGEN_AMU, WARM_UP_SAMPLES};
+use crate::{plot, Result};
+
+/// Flags of `parlab gas`.
+#[derive(Debug, clap::Args)]
+pub struct GasArgs {
+    /// Number of particles N.
+    #[arg(long, default_value_t = 100)]
+    particles: usize,
+    /// Number of time steps.
+    #[arg(long, default_value_t = 1000)]
+    steps: usize,
+    /// Time step in seconds (default: the mean particle crosses 1/1000 of the box per step).
+    #[arg(long)]
+    dt: Option<f64>,
+    /// Side of the square box, metres.
+    #[arg(long = "box", default_value_t = 1.0)]
+    box_side: f64,
+    /// Temperature, kelvin.
+    #[arg(long, default_value_t = 300.0)]
+    temperature: f64,
+    /// Particle mass in atomic mass units (default: N2).
+    #[arg(long, default_value_t = NITROGEN_AMU)]
+    mass_amu: f64,
+    /// Seed; the run does not depend on the backend or the number of workers.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Execution backend.
+    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    backend: BackendKind,
+    /// Workers (default: all cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Record the paths of this many particles (the first ones) for the trajectory plot.
+    #[arg(long, default_value_t = 100)]
+    record: usize,
+    /// Record positions every this many steps (default: keep at most about 1000 frames).
+    #[arg(long)]
+    record_every: Option<usize>,
+    /// Write the trajectories of the recorded particles to this .png or .svg file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write the warm-up histogram (100000 speeds, 50 bins, against P(v)) to this .png or .svg.
+    #[arg(long, value_name = "FILE")]
+    histogram: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+impl GasArgs {
+    fn params(&self) -> GasParams {
+        GasParams {
+            particles: self.particles,
+            steps: self.steps,
+            dt: self.dt,
+            box_side: self.box_side,
+            temperature: self.temperature,
+            mass_amu: self.mass_amu,
+            seed: self.seed,
+            record: self.record,
+            record_every: self.record_every,
+        }
+    }
+}
+
+/// Runs `parlab gas`.
+pub(crate) fn run(args: GasArgs) -> Result<()> {
+    let params = args.params();
+    params.check()?;
+    let backend = args.backend.build(args.workers.unwrap_or_else(cpu_count))?;
+    let run = simulate(&backend, &params)?;
+    if args.json {
+        super::print_json(&run)?;
+    } else {
+        println!("{run}");
+    }
+    if let Some(path) = &args.out {
+        plot::save(&run.trajectory_chart(params.record), path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.histogram {
+        plot::save(&warm_up_histogram(&params, WARM_UP_SAMPLES, 50), path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

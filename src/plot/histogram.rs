@@ -1,0 +1,131 @@
+//! Density histograms with an optional analytic curve on top.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Chart, DrawResult};
+
+/// A histogram scaled as a probability density (bar areas sum to 1), optionally against an
+/// analytic density curve, with a legend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::plot::{svg, Histogram};
+///
+/// let chart = Histogram {
+///     title: "Uniform".into(),
+///     x_label: "x".into(),
+///     y_label: "density".into(),
+///     sample_label: "samples".into(),
+///     samples: (0..1000).map(|i| f64::from(i) / 1000.0).collect(),
+///     bins: 10,
+///     curve: Some(("1".into(), vec![(0.0, 1.0), (1.0, 1.0)])),
+/// };
+/// let (_, heights) = chart.densities();
+/// assert!(heights.iter().all(|h| (h - 1.0).abs() < 1e-9));
+/// assert!(svg(&chart)?.as_str().contains("Uniform"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Histogram {
+    /// Title above the chart.
+    pub title: String,
+    /// Label of the x axis (with units).
+    pub x_label: String,
+    /// Label of the y axis (with units).
+    pub y_label: String,
+    /// Legend entry of the bars.
+    pub sample_label: String,
+    /// The samples.
+    pub samples: Vec<f64>,
+    /// Number of bins between 0 and the largest sample.
+    pub bins: usize,
+    /// Legend entry and `(x, density)` points of the analytic curve.
+    pub curve: Option<(String, Vec<(f64, f64)>)>,
+}
+
+impl Histogram {
+    /// Bin width and the density of each bin (count / (n × width)), bins starting at 0.
+    pub fn densities(&self) -> (f64, Vec<f64>) {
+        let bins = self.bins.max(1);
+        let finite = self.samples.iter().copied().filter(|v| v.is_finite());
+        let max = finite.clone().fold(0.0_f64, f64::max);
+        let width = if max > 0.0 { max / bins as f64 } else { 1.0 };
+        let mut counts = vec![0usize; bins];
+        let mut n = 0usize;
+        for v in finite.filter(|v| *v >= 0.0) {
+            counts[((v / width) as usize).min(bins - 1)] += 1;
+            n += 1;
+        }
+        let scale = 1.0 / (n.max(1) as f64 * width);
+        (width, counts.iter().map(|&c| c as f64 * scale).collect())
+    }
+}
+
+impl Chart for Histogram {
+    fn size(&self) -> (u32, u32) {
+        (900, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        area.fill(&WHITE)?;
+        let (width, heights) = self.densities();
+        let curve = self.curve.as_ref();
+        let curve_points = curve.map(|c| c.1.as_slice()).unwrap_or_default();
+        let x_max = curve_points
+            .iter()
+            .map(|p| p.0)
+            .fold(width * heights.len() as f64, f64::max);
+        let y_max = curve_points
+            .iter()
+            .map(|p| p.1)
+            .chain(heights.iter().copied())
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, f64::max);
+        let y_max = if y_max > 0.0 { y_max * 1.12 } else { 1.0 };
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", 21))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0.0..x_max, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .x_label_formatter(&|x| {
+                if x_max >= 50.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.2}")
+                }
+            })
+            .y_label_formatter(&|y| format!("{y:.1e}"))
+            .draw()?;
+        let fill = RGBColor(110, 160, 220);
+        chart
+            .draw_series(heights.iter().enumerate().map(|(i, &h)| {
+                let x0 = i as f64 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width, h)], fill.mix(0.7).filled())
+            }))?
+            .label(&self.sample_label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], fill.filled()));
+        if let Some((label, points)) = curve {
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), RED.stroke_width(3)))?
+                .label(label)
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 16))
+            .draw()?;
+        Ok(())
+    }
+}
