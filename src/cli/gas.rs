@@ -16,16 +16,16 @@ pub struct GasArgs {
     #[arg(long, default_value_t = 1000)]
     steps: usize,
     /// Time step in seconds (default: the mean particle crosses 1/1000 of the box per step).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     dt: Option<f64>,
     /// Side of the square box, metres.
-    #[arg(long = "box", default_value_t = 1.0)]
+    #[arg(long = "box", default_value_t = 1.0, allow_negative_numbers = true)]
     box_side: f64,
     /// Temperature, kelvin.
-    #[arg(long, default_value_t = 300.0)]
+    #[arg(long, default_value_t = 300.0, allow_negative_numbers = true)]
     temperature: f64,
     /// Particle mass in atomic mass units (default: N2).
-    #[arg(long, default_value_t = NITROGEN_AMU)]
+    #[arg(long, default_value_t = NITROGEN_AMU, allow_negative_numbers = true)]
     mass_amu: f64,
     /// Seed; the run does not depend on the backend or the number of workers.
     #[arg(long, default_value_t = 0)]

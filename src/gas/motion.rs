@@ -179,21 +179,36 @@ pub fn advance<F>(
     dt: f64,
     side: f64,
     steps: usize,
+    on_step: F,
+) -> WallHits
+where
+    F: FnMut(usize, ChunkState<'_>),
+{
+    let Particles { x, y, vx, vy } = particles;
+    advance_slices([x, y, vx, vy], dt, side, steps, on_step)
+}
+
+/// [`advance`] on slices `[x, y, vx, vy]` of equal length.
+pub(crate) fn advance_slices<F>(
+    [x, y, vx, vy]: [&mut [f64]; 4],
+    dt: f64,
+    side: f64,
+    steps: usize,
     mut on_step: F,
 ) -> WallHits
 where
     F: FnMut(usize, ChunkState<'_>),
 {
     let mut walls = WallHits::default();
-    let n = particles.len();
+    let n = x.len().min(y.len()).min(vx.len()).min(vy.len());
     let mut hx = [0.0; CHUNK];
     let mut hy = [0.0; CHUNK];
     let mut start = 0;
     while start < n {
         let end = (start + CHUNK).min(n);
         let len = end - start;
-        let (x, y) = (&mut particles.x[start..end], &mut particles.y[start..end]);
-        let (vx, vy) = (&mut particles.vx[start..end], &mut particles.vy[start..end]);
+        let (x, y) = (&mut x[start..end], &mut y[start..end]);
+        let (vx, vy) = (&mut vx[start..end], &mut vy[start..end]);
         let (hx, hy) = (&mut hx[..len], &mut hy[..len]);
         hx.fill(0.0);
         hy.fill(0.0);
