@@ -62,9 +62,10 @@ pub fn fold(p: f64, side: f64) -> Folded {
 /// ```
 /// use parlab::gas::free_flight;
 ///
-/// // 400 m/s for 4 ms in a 1 m box: 1.6 m of flight ends at 0.5 m, heading back.
+/// // 400 m/s for 4 ms from 0.1 m in a 1 m box: 1.6 m of flight, one bounce off the right
+/// // wall, ends at 0.3 m heading back.
 /// let (x, v) = free_flight(0.1, 400.0, 4e-3, 1.0);
-/// assert!((x - 0.5).abs() < 1e-12);
+/// assert!((x - 0.3).abs() < 1e-12);
 /// assert_eq!(v, -400.0);
 /// ```
 pub fn free_flight(x0: f64, v0: f64, t: f64, side: f64) -> (f64, f64) {
@@ -103,25 +104,24 @@ pub fn step_axis(x: &mut [f64], v: &mut [f64], hits: &mut [f64], dt: f64, side: 
     }
 }
 
-/// The branch-free step, exact when `|v| dt < side` for every particle.
+/// The branch-free step, exact when `|v| dt < side` for every particle. Written with indices,
+/// two selects and a multiplication by ±1 so that LLVM vectorizes it (SSE2: two particles per
+/// instruction).
 #[inline]
 fn step_single(x: &mut [f64], v: &mut [f64], hits: &mut [f64], dt: f64, side: f64) {
     let two = side + side;
-    for ((x, v), h) in x.iter_mut().zip(v.iter_mut()).zip(hits.iter_mut()) {
-        let p = *x + *v * dt;
+    let n = x.len().min(v.len()).min(hits.len());
+    let (x, v, hits) = (&mut x[..n], &mut v[..n], &mut hits[..n]);
+    for i in 0..n {
+        let p = x[i] + v[i] * dt;
         let low = p < 0.0;
         let high = p >= side;
         // -p and 2L - p are exact (Sterbenz), so the result lies in [0, L] with no clamp.
-        *x = if low {
-            -p
-        } else if high {
-            two - p
-        } else {
-            p
-        };
+        let folded = if high { two - p } else { p };
+        x[i] = if low { -p } else { folded };
         let hit = low | high;
-        *v = if hit { -*v } else { *v };
-        *h += if hit { 1.0 } else { 0.0 };
+        v[i] *= if hit { -1.0 } else { 1.0 };
+        hits[i] += if hit { 1.0 } else { 0.0 };
     }
 }
 

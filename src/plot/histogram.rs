@@ -22,8 +22,10 @@ use super::{Chart, DrawResult};
 ///     bins: 10,
 ///     curve: Some(("1".into(), vec![(0.0, 1.0), (1.0, 1.0)])),
 /// };
-/// let (_, heights) = chart.densities();
-/// assert!(heights.iter().all(|h| (h - 1.0).abs() < 1e-9));
+/// let (width, heights) = chart.densities();
+/// assert_eq!(heights.len(), 10);
+/// assert!(heights.iter().all(|h| (h - 1.0).abs() < 0.01));
+/// assert!((heights.iter().sum::<f64>() * width - 1.0).abs() < 1e-12);
 /// assert!(svg(&chart)?.as_str().contains("Uniform"));
 /// # Ok::<(), parlab::Error>(())
 /// ```
