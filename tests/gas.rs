@@ -2,7 +2,6 @@
 
 use parlab::gas::{
     advance, fit_test, free_flight, run_block, speeds, step_axis, GasBlock, GasParams, Particles,
-    BLOCK,
 };
 use parlab::plot::svg;
 use parlab::prelude::*;
@@ -109,11 +108,11 @@ fn energy_and_box_are_exact() {
 #[test]
 fn identical_on_every_backend_and_worker_count() {
     let params = GasParams {
-        record: BLOCK + 3,
-        ..small(2 * BLOCK + 17, 40)
+        record: 1000,
+        ..small(5000, 40)
     };
     let base = simulate(&Sequential, &params).unwrap();
-    assert_eq!(base.paths.len(), BLOCK + 3);
+    assert_eq!(base.paths.len(), 1000, "recorded paths span several blocks");
     for kind in BackendKind::ALL {
         for workers in [1, 2, 3] {
             let run = simulate(&kind.build(workers).unwrap(), &params).unwrap();
@@ -129,6 +128,26 @@ fn identical_on_every_backend_and_worker_count() {
             );
         }
     }
+}
+
+#[test]
+fn a_particle_does_not_depend_on_its_block() {
+    let params = small(100, 300);
+    let whole = run_block(&GasBlock {
+        params: params.clone(),
+        start: 0,
+        len: 100,
+    });
+    let mut parts = Vec::new();
+    for (start, len) in [(0, 37), (37, 1), (38, 62)] {
+        let out = run_block(&GasBlock {
+            params: params.clone(),
+            start,
+            len,
+        });
+        parts.extend(out.paths);
+    }
+    assert_eq!(whole.paths, parts);
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub mod stats;
 pub use motion::{advance, fold, free_flight, step_axis, ChunkState, Folded, WallHits};
 pub use parallel::advance_on;
 pub use params::{GasParams, ATOMIC_MASS_UNIT, BOLTZMANN, NITROGEN_AMU};
-pub use run::{run_block, simulate, BlockOutcome, GasBlock, GasRun, Trajectory, BLOCK};
+pub use run::{block_len, run_block, simulate, BlockOutcome, GasBlock, GasRun, Trajectory, BLOCK};
 pub use sample::{particle_rng, speed_cdf, speed_pdf, speed_quantile, speeds, Particles};
 pub use stats::{fit_test, kinetic_temperature, wall_pressure, FitTest};
 

@@ -7,9 +7,26 @@ use super::{advance, fit_test, kinetic_temperature, wall_pressure, GasParams, Pa
 use crate::backends::{kernel, Backend};
 use crate::Result;
 
-/// Particles per task. Fixed (not derived from the worker count), so every backend and worker
-/// count splits the gas the same way and sums the same numbers in the same order.
+/// The most particles per task (and the block of [`advance_on`](super::advance_on)).
 pub const BLOCK: usize = 4096;
+
+/// Particles per task for a gas of `particles`: about 64 tasks, between 16 and [`BLOCK`]
+/// particles each, so that even the exercise's 100 particles keep every core busy. It depends on
+/// N alone, never on the worker count, so every backend and worker count splits the gas the same
+/// way and sums the same numbers in the same order.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{block_len, BLOCK};
+///
+/// assert_eq!(block_len(100), 16);
+/// assert_eq!(block_len(10_000), 157);
+/// assert_eq!(block_len(10_000_000), BLOCK);
+/// ```
+pub fn block_len(particles: usize) -> usize {
+    particles.div_ceil(64).clamp(16, BLOCK)
+}
 
 /// The recorded path of one particle: positions at steps `0, every, 2 every, …`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -183,7 +200,7 @@ pub struct GasRun {
     pub params: GasParams,
 }
 
-/// Runs the gas on `backend`: particles in blocks of [`BLOCK`], one task per block. The result
+/// Runs the gas on `backend`: particles in blocks of [`block_len`], one task per block. The result
 /// is bit-identical for every backend and worker count.
 ///
 /// # Errors
@@ -207,12 +224,13 @@ pub struct GasRun {
 /// ```
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
+    let len = block_len(params.particles);
     let blocks: Vec<GasBlock> = (0..params.particles)
-        .step_by(BLOCK)
+        .step_by(len)
         .map(|start| GasBlock {
             params: params.clone(),
             start,
-            len: BLOCK.min(params.particles - start),
+            len: len.min(params.particles - start),
         })
         .collect();
     let mapped = backend.map(&kernel("gas", run_block), &blocks)?;
