@@ -6,7 +6,7 @@ use super::motion::advance_slices;
 use super::{Particles, WallHits, BLOCK};
 use crate::backends::RayonPool;
 
-/// [`advance`] on `pool`: the particles are cut into fixed blocks of [`BLOCK`], the blocks are
+/// [`advance`](super::advance) on `pool`: the particles are cut into fixed blocks of [`BLOCK`], the blocks are
 /// moved in parallel, and the wall hits are summed in block order. Positions, velocities and
 /// the returned [`WallHits`] are bit-identical to `advance` block by block, whatever the number
 /// of workers. No recording: this is the loop the benchmark times.
