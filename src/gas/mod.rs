@@ -84,7 +84,7 @@ impl GasRun {
         let paths: Vec<_> = self.paths.iter().take(n).map(Trajectory::points).collect();
         Trajectories {
             title: format!(
-                "Trajectories of {} of {} particles, {} steps of {:.3} µs",
+                "Trajectories of {} of {} particles, {} steps of {:.3} µs (dots: start)",
                 paths.len(),
                 self.particles,
                 self.steps,
