@@ -26,7 +26,7 @@ fn gas(c: &mut Criterion) {
     let pool = RayonPool::new(workers).expect("a rayon pool starts");
     group.bench_function(format!("rayon x{workers}"), |b| {
         let mut p = start.clone();
-        b.iter(|| advance_on(&pool, &mut p, dt, 1.0, STEPS))
+        b.iter(|| advance_on(&pool, &mut p, dt, 1.0, STEPS).expect("pool starts"))
     });
     group.finish();
 }

@@ -7,8 +7,13 @@ use rayon::prelude::*;
 use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
-/// A rayon [`ThreadPool`](rayon::ThreadPool) owned by this value (never rayon's global pool, which
-/// evcxr would recreate in every notebook cell). Idle workers steal work, so uneven tasks balance.
+/// A rayon [`ThreadPool`](rayon::ThreadPool) of a chosen size (never rayon's global pool). Idle
+/// workers steal work, so uneven tasks balance.
+///
+/// The threads are started for each map (a fraction of a millisecond) rather than kept in the
+/// value: in an evcxr notebook every cell carries its own copy of rayon, and a pool started by one
+/// cell cannot run jobs sent from another (rayon's thread-locals differ; rayon panics). A
+/// `RayonPool` kept in a notebook variable therefore works in every later cell.
 ///
 /// # Examples
 ///
@@ -22,22 +27,42 @@ use crate::{Error, Result};
 /// ```
 #[derive(Debug)]
 pub struct RayonPool {
-    pool: rayon::ThreadPool,
     workers: usize,
 }
 
 impl RayonPool {
-    /// Starts a pool of `workers` threads.
+    /// A pool of `workers` threads.
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroWorkers`] when `workers == 0`, [`Error::Backend`] when the threads cannot start.
+    /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
         if workers == 0 {
             return Err(Error::ZeroWorkers {
                 cores: super::cpu_count(),
             });
         }
+        Ok(RayonPool { workers })
+    }
+
+    /// Runs `op` inside a pool of exactly these many threads, so that rayon's parallel iterators
+    /// in `op` use them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the threads cannot start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let threads = RayonPool::new(2)?.install(|| rayon::current_num_threads())?;
+    /// assert_eq!(threads, 2);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> Result<R> {
+        let workers = self.workers;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(workers)
             .thread_name(|i| format!("parlab-rayon-{i}"))
@@ -46,12 +71,7 @@ impl RayonPool {
                 backend: "rayon",
                 message: format!("could not start {workers} threads: {e}"),
             })?;
-        Ok(RayonPool { pool, workers })
-    }
-
-    /// The pool, to run your own rayon code on exactly these threads with `install`.
-    pub fn pool(&self) -> &rayon::ThreadPool {
-        &self.pool
+        Ok(pool.install(op))
     }
 }
 
@@ -76,7 +96,7 @@ impl Backend for RayonPool {
             origin: Instant::now(),
             trace: options.trace,
         };
-        let pairs = self.pool.install(|| {
+        let pairs = self.install(|| {
             inputs
                 .par_iter()
                 .enumerate()
@@ -86,7 +106,7 @@ impl Backend for RayonPool {
                     runner.run(i, worker, x, &mut span).map(|r| (r, span.pop()))
                 })
                 .collect::<Result<Vec<_>>>()
-        })?;
+        })??;
         let (results, spans): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
         Ok(runner.finish(results, spans.into_iter().flatten().collect(), self.workers))
     }

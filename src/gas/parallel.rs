@@ -21,7 +21,7 @@ use crate::backends::RayonPool;
 /// let start = Particles::sample(&params, 0, BLOCK + 100);
 /// let dt = params.time_step();
 /// let (mut a, mut b) = (start.clone(), start);
-/// let walls = advance_on(&RayonPool::new(2)?, &mut a, dt, 1.0, 300);
+/// let walls = advance_on(&RayonPool::new(2)?, &mut a, dt, 1.0, 300)?;
 /// let mut first = Particles {
 ///     x: b.x[..BLOCK].to_vec(), y: b.y[..BLOCK].to_vec(),
 ///     vx: b.vx[..BLOCK].to_vec(), vy: b.vy[..BLOCK].to_vec(),
@@ -37,19 +37,19 @@ pub fn advance_on(
     dt: f64,
     side: f64,
     steps: usize,
-) -> WallHits {
+) -> crate::Result<WallHits> {
     let Particles { x, y, vx, vy } = particles;
-    let parts: Vec<WallHits> = pool.pool().install(|| {
+    let parts: Vec<WallHits> = pool.install(|| {
         x.par_chunks_mut(BLOCK)
             .zip(y.par_chunks_mut(BLOCK))
             .zip(vx.par_chunks_mut(BLOCK))
             .zip(vy.par_chunks_mut(BLOCK))
             .map(|(((x, y), vx), vy)| advance_slices([x, y, vx, vy], dt, side, steps, |_, _| {}))
             .collect()
-    });
+    })?;
     let mut total = WallHits::default();
     for part in parts {
         total += part;
     }
-    total
+    Ok(total)
 }
