@@ -11,6 +11,8 @@
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
+//! - `mpi` (cargo feature `mpi`): the tasks across the ranks of an MPI job (`mpirun`), with a
+//!   rayon pool in every rank.
 //!
 //! ```
 //! use parlab::prelude::*;
@@ -29,6 +31,8 @@ pub mod breakpoints;
 pub mod cli;
 mod error;
 pub mod gas;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 pub mod plot;
 pub mod prelude;
 pub mod table;

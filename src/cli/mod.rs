@@ -8,10 +8,12 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::backends::{cpu_count, BackendKind};
-use crate::tasks::{check_prime, squares, squares::squares_io, Method};
+use crate::tasks::{check_prime, squares, squares::squares_io, Method, PrimeAnswer, SquaresRun};
 use crate::{plot, table, Error, Result};
 
 mod gas;
+#[cfg(feature = "mpi")]
+mod mpi;
 
 /// Reproduce the parallel-computing module's results on this machine.
 #[derive(Debug, Parser)]
@@ -70,6 +72,18 @@ enum Command {
     Backends,
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
+    /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
+    #[cfg(feature = "mpi")]
+    Mpi(mpi::MpiArgs),
+    /// Run a task across MPI ranks (this parlab was built without MPI: rebuild with
+    /// `cargo build --release --features mpi`).
+    #[cfg(not(feature = "mpi"))]
+    #[command(disable_help_flag = true)]
+    Mpi {
+        /// The arguments of `parlab mpi`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,6 +108,10 @@ impl RunArgs {
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(feature = "mpi")]
+    if let Command::Mpi(args) = cli.command {
+        return mpi::main(args);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -125,16 +143,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             };
             if run.json {
-                print_json(&json!({
-                    "task": "squares",
-                    "backend": result.backend,
-                    "workers": result.workers,
-                    "start": start,
-                    "count": count,
-                    "seconds": result.seconds,
-                    "first5": result.first5(),
-                    "last5": result.last5(),
-                }))
+                print_json(&squares_json(&result, count))
             } else {
                 println!("{result}");
                 Ok(())
@@ -144,16 +153,7 @@ fn run(cli: Cli) -> Result<()> {
             let backend = run.build()?;
             let answer = check_prime(&backend, n, method, false)?;
             if run.json {
-                print_json(&json!({
-                    "task": "prime",
-                    "n": answer.n,
-                    "backend": answer.backend,
-                    "workers": answer.workers,
-                    "method": answer.method,
-                    "is_prime": answer.is_prime,
-                    "factor": answer.factor,
-                    "seconds": answer.seconds,
-                }))
+                print_json(&prime_json(&answer))
             } else {
                 println!("{answer}");
                 Ok(())
@@ -199,6 +199,15 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        #[cfg(feature = "mpi")]
+        Command::Mpi(_) => unreachable!("`parlab mpi` is dispatched by `main`"),
+        #[cfg(not(feature = "mpi"))]
+        Command::Mpi { .. } => Err(Error::Backend {
+            backend: "mpi",
+            message: "this parlab was built without MPI; install Open MPI (scripts/setup.sh) and \
+                      rebuild with `cargo build --release --features mpi`"
+                .to_string(),
+        }),
         Command::Backends => {
             for kind in BackendKind::ALL {
                 println!(
@@ -212,6 +221,34 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Gas(args) => gas::run(args),
     }
+}
+
+/// The JSON object `parlab squares --json` prints (and `parlab mpi squares --json`).
+fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
+    json!({
+        "task": "squares",
+        "backend": result.backend,
+        "workers": result.workers,
+        "start": result.start,
+        "count": count,
+        "seconds": result.seconds,
+        "first5": result.first5(),
+        "last5": result.last5(),
+    })
+}
+
+/// The JSON object `parlab prime --json` prints (and `parlab mpi prime --json`).
+fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
+    json!({
+        "task": "prime",
+        "n": answer.n,
+        "backend": answer.backend,
+        "workers": answer.workers,
+        "method": answer.method,
+        "is_prime": answer.is_prime,
+        "factor": answer.factor,
+        "seconds": answer.seconds,
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

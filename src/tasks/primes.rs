@@ -118,6 +118,29 @@ impl TrialKernel {
             best: Arc::new(AtomicU64::new(u64::MAX)),
         }
     }
+
+    /// The smallest factor any copy of this kernel has found so far (or been told about).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::primes::TrialKernel;
+    ///
+    /// let k = TrialKernel::new();
+    /// assert_eq!(k.best_so_far(), None);
+    /// k.offer(7);
+    /// k.offer(11);
+    /// assert_eq!(k.best_so_far(), Some(7));
+    /// ```
+    pub fn best_so_far(&self) -> Option<u64> {
+        Some(self.best.load(Ordering::Relaxed)).filter(|&x| x != u64::MAX)
+    }
+
+    /// Tells every copy of this kernel that `factor` divides `n` (found elsewhere, e.g. by another
+    /// MPI rank), so subintervals whose candidates pass it stop early.
+    pub fn offer(&self, factor: u64) {
+        self.best.fetch_min(factor, Ordering::Relaxed);
+    }
 }
 
 impl Kernel for TrialKernel {
