@@ -10,6 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # --- system packages -------------------------------------------------------------------------
 APT_PACKAGES=(pkg-config python3-venv)
+# MPI backend (cargo feature `mpi`): Open MPI, and libclang + a C compiler for the bindings' build.
+APT_PACKAGES+=(libopenmpi-dev openmpi-bin libclang-dev gcc)
 apt_install() {
   local missing=()
   for p in "${APT_PACKAGES[@]}"; do

@@ -17,3 +17,20 @@ step "cargo test (unit, integration, doc)" cargo test --release
 # a compile error, a panic or a missing expected output fails the run.
 export PATH="$HOME/.cargo/bin:$PATH"
 step "notebooks (evcxr, headless)" "${PARLAB_VENV:-.venv}/bin/python" scripts/run_notebooks.py
+# --- MPI backend (cargo feature `mpi`) ---------------------------------------------------------
+# Jobs of 2 and 4 ranks on however many cores CI has: --oversubscribe, and --allow-run-as-root as root.
+MPIRUN=(mpirun --oversubscribe)
+if [ "$(id -u)" -eq 0 ]; then MPIRUN+=(--allow-run-as-root); fi
+mpi_smoke() { # the module's two tasks with 4 ranks, next to the single-machine CLI
+  local bin=target/release/parlab n=489133282872437279
+  "${MPIRUN[@]}" -n 4 "$bin" mpi prime "$n" && "$bin" prime "$n"
+  "${MPIRUN[@]}" -n 4 "$bin" mpi squares --count 1000000 && "$bin" squares --count 1000000
+}
+step "cargo build --release --features mpi" cargo build --release --features mpi
+step "cargo clippy --features mpi" cargo clippy --all-targets --features mpi -- -D warnings
+mpi_unit_doc() { # only parlab::mpi's tests: the rest ran above without the feature
+  cargo test --release --features mpi --lib mpi:: && cargo test --release --features mpi --doc mpi
+}
+step "cargo test --features mpi (mpirun with 2 and 4 ranks)" cargo test --release --features mpi --test mpi
+step "cargo test --features mpi (unit and doc tests of parlab::mpi)" mpi_unit_doc
+step "mpirun -n 4 parlab mpi prime / squares" mpi_smoke
