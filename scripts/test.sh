@@ -23,8 +23,10 @@ MPIRUN=(mpirun --oversubscribe)
 if [ "$(id -u)" -eq 0 ]; then MPIRUN+=(--allow-run-as-root); fi
 mpi_smoke() { # the module's two tasks with 4 ranks, next to the single-machine CLI
   local bin=target/release/parlab n=489133282872437279
-  "${MPIRUN[@]}" -n 4 "$bin" mpi prime "$n" && "$bin" prime "$n"
-  "${MPIRUN[@]}" -n 4 "$bin" mpi squares --count 1000000 && "$bin" squares --count 1000000
+  echo "-- mpirun -n 4 parlab mpi prime $n:"; "${MPIRUN[@]}" -n 4 "$bin" mpi prime "$n"
+  echo "-- parlab prime $n:"; "$bin" prime "$n"
+  echo "-- mpirun -n 4 parlab mpi squares:"; "${MPIRUN[@]}" -n 4 "$bin" mpi squares
+  echo "-- parlab squares:"; "$bin" squares
 }
 step "cargo build --release --features mpi" cargo build --release --features mpi
 step "cargo clippy --features mpi" cargo clippy --all-targets --features mpi -- -D warnings
