@@ -73,8 +73,15 @@ fn same(mpi: &Value, single: &Value, keys: &[&str]) {
 #[test]
 fn squares_match_the_single_machine_cli() {
     let keys = ["task", "start", "count", "first5", "last5"];
-    for (np, count) in [(2, "300001"), (4, "300001"), (4, "10"), (4, "3")] {
-        let args = ["squares", "--start", "12345", "--count", count, "--json"];
+    let cases = [
+        (2, "12345", "300001"),
+        (4, "12345", "300001"),
+        (4, "12345", "10"),
+        (4, "0", "3"),
+        (2, "4294967295", "1"), // the last seed; rank 1 idle
+    ];
+    for (np, start, count) in cases {
+        let args = ["squares", "--start", start, "--count", count, "--json"];
         let want = single(&args);
         let mut mpi_args = vec!["mpi", "--threads-per-rank", "1"];
         mpi_args.extend_from_slice(&args);

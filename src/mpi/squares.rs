@@ -56,8 +56,10 @@ impl Mpi {
             lens.push(mine.iter().sum::<usize>());
             rest = tail;
         }
-        let offset: usize = lens[..rank].iter().sum();
-        let local = squares(pool, start + offset as u32, lens[rank] as u64, false);
+        // In u64: an idle last rank's first seed may be 2^32 (it squares nothing).
+        let first = u64::from(start) + lens[..rank].iter().sum::<usize>() as u64;
+        let first = first.min(u64::from(u32::MAX)) as u32;
+        let local = squares(pool, first, lens[rank] as u64, false);
         let mine = self.outcome(local)?.results;
         let root = self.world.process_at_rank(0);
         if !self.is_root() {
