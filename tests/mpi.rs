@@ -65,6 +65,12 @@ fn single(args: &[&str]) -> Value {
 
 fn same(mpi: &Value, single: &Value, keys: &[&str]) {
     assert_eq!(mpi["backend"], "mpi");
+    let names = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(
+        names(mpi),
+        names(single),
+        "the same JSON keys as the single-machine CLI"
+    );
     for k in keys {
         assert_eq!(mpi[k], single[k], "{k}: mpi {mpi} vs single {single}");
     }

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::backends::{cpu_count, BackendKind};
-use crate::tasks::{check_prime, squares, squares::squares_io, Method, PrimeAnswer, SquaresRun};
+use crate::tasks::{check_prime, squares, squares::squares_io, Method};
 use crate::{plot, table, Error, Result};
 
 mod gas;
@@ -143,7 +143,16 @@ fn run(cli: Cli) -> Result<()> {
                 }
             };
             if run.json {
-                print_json(&squares_json(&result, count))
+                print_json(&json!({
+                    "task": "squares",
+                    "backend": result.backend,
+                    "workers": result.workers,
+                    "start": start,
+                    "count": count,
+                    "seconds": result.seconds,
+                    "first5": result.first5(),
+                    "last5": result.last5(),
+                }))
             } else {
                 println!("{result}");
                 Ok(())
@@ -153,7 +162,16 @@ fn run(cli: Cli) -> Result<()> {
             let backend = run.build()?;
             let answer = check_prime(&backend, n, method, false)?;
             if run.json {
-                print_json(&prime_json(&answer))
+                print_json(&json!({
+                    "task": "prime",
+                    "n": answer.n,
+                    "backend": answer.backend,
+                    "workers": answer.workers,
+                    "method": answer.method,
+                    "is_prime": answer.is_prime,
+                    "factor": answer.factor,
+                    "seconds": answer.seconds,
+                }))
             } else {
                 println!("{answer}");
                 Ok(())
@@ -221,34 +239,6 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Gas(args) => gas::run(args),
     }
-}
-
-/// The JSON object `parlab squares --json` prints (and `parlab mpi squares --json`).
-fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
-    json!({
-        "task": "squares",
-        "backend": result.backend,
-        "workers": result.workers,
-        "start": result.start,
-        "count": count,
-        "seconds": result.seconds,
-        "first5": result.first5(),
-        "last5": result.last5(),
-    })
-}
-
-/// The JSON object `parlab prime --json` prints (and `parlab mpi prime --json`).
-fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
-    json!({
-        "task": "prime",
-        "n": answer.n,
-        "backend": answer.backend,
-        "workers": answer.workers,
-        "method": answer.method,
-        "is_prime": answer.is_prime,
-        "factor": answer.factor,
-        "seconds": answer.seconds,
-    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

@@ -5,10 +5,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use serde_json::json;
 
-use super::{prime_json, print_json, squares_json};
+use super::print_json;
 use crate::mpi::Mpi;
-use crate::tasks::Method;
+use crate::tasks::{Method, PrimeAnswer, SquaresRun};
 use crate::Result;
 
 /// `parlab mpi`: run under `mpirun -n P` (or `srun`); without it, parlab runs as one rank.
@@ -116,4 +117,32 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The JSON object of `parlab squares --json`, key for key.
+fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
+    json!({
+        "task": "squares",
+        "backend": result.backend,
+        "workers": result.workers,
+        "start": result.start,
+        "count": count,
+        "seconds": result.seconds,
+        "first5": result.first5(),
+        "last5": result.last5(),
+    })
+}
+
+/// The JSON object of `parlab prime --json`, key for key.
+fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
+    json!({
+        "task": "prime",
+        "n": answer.n,
+        "backend": answer.backend,
+        "workers": answer.workers,
+        "method": answer.method,
+        "is_prime": answer.is_prime,
+        "factor": answer.factor,
+        "seconds": answer.seconds,
+    })
 }
