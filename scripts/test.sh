@@ -17,6 +17,7 @@ step "cargo test (unit, integration, doc)" cargo test --release
 # a compile error, a panic or a missing expected output fails the run.
 export PATH="$HOME/.cargo/bin:$PATH"
 step "notebooks (evcxr, headless)" "${PARLAB_VENV:-.venv}/bin/python" scripts/run_notebooks.py
+
 # --- MPI backend (cargo feature `mpi`) ---------------------------------------------------------
 # Jobs of 2 and 4 ranks on however many cores CI has: --oversubscribe, and --allow-run-as-root as root.
 MPIRUN=(mpirun --oversubscribe)

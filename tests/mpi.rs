@@ -1,5 +1,5 @@
-//! `parlab mpi` under `mpirun` with 2 and 4 ranks (oversubscribed on small machines), compared
-//! with the single-machine CLI; bad arguments, a dead rank and mismatched ranks end the job with
+//! `parlab mpi` (squares, prime, gas) under `mpirun` with 2 and 4 ranks (oversubscribed on small
+//! machines), compared with the single-machine CLI; bad arguments, a dead rank and mismatched ranks end the job with
 //! a clear error instead of a hang. Needs Open MPI's `mpirun`: with the `mpi` feature on, a
 //! missing `mpirun` is a failure, not a skip.
 #![cfg(feature = "mpi")]
@@ -136,6 +136,44 @@ fn prime_matches_the_single_machine_cli() {
         same(&got, &want, &keys);
         assert_eq!(got["workers"], 2 * np);
     }
+}
+
+#[test]
+fn gas_statistics_match_the_single_machine_cli() {
+    let cases: [(usize, &[&str]); 3] = [
+        (2, &[]), // the exercise: 100 particles
+        (4, &["--particles", "3000", "--steps", "300", "--seed", "7"]),
+        (
+            4,
+            &["--particles", "20", "--steps", "100", "--record", "20"],
+        ), // 2 blocks, 8 threads
+    ];
+    for (np, rest) in cases {
+        let mut args = vec!["gas"];
+        args.extend_from_slice(rest);
+        args.push("--json");
+        let want = single(&args);
+        let mut mpi_args = vec!["mpi", "--threads-per-rank", "2"];
+        mpi_args.extend_from_slice(&args);
+        let got = json(&mpirun(np, &mpi_args));
+        let timing = ["backend", "workers", "seconds", "particle_steps_per_second"];
+        let keys: Vec<&str> = want
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let stats: Vec<&str> = keys.into_iter().filter(|k| !timing.contains(k)).collect();
+        assert!(stats.contains(&"pressure") && stats.contains(&"fit_p_value"));
+        same(&got, &want, &stats);
+        assert_eq!(got["workers"], 2 * np);
+    }
+    let out = mpirun(2, &["mpi", "gas", "--particles", "0"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("a gas needs at least 1 particle").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]

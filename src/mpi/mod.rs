@@ -11,6 +11,9 @@
 //! - **Squares**: every rank squares its own contiguous range of seeds (computed from its rank, so
 //!   nothing needs to be scattered), on its rayon pool; rank 0 collects them with one `gatherv`.
 //!   The results are bit-identical to every other backend.
+//! - **Gas** (Exercise 1) and any other kernel: [`MpiBackend`] maps a kernel over inputs split
+//!   across the threads of the job and all-gathers the outputs, so [`crate::gas::simulate`]
+//!   runs across ranks unchanged and gives bit-identical statistics.
 //! - **Prime**: the odd candidates are split into one subinterval per thread of the whole job,
 //!   rank by rank in increasing order. While the threads divide, the rank's main thread runs a
 //!   non-blocking all-reduce (`MPI_Iallreduce`, MIN) every few milliseconds of (smallest factor
@@ -64,8 +67,11 @@ use ::mpi::{Count, Threading};
 use crate::backends::{cpu_count, Backend, RayonPool};
 use crate::{Error, Result};
 
+mod map;
 mod primes;
 mod squares;
+
+pub use map::MpiBackend;
 
 /// The backend name in results and JSON.
 pub const NAME: &str = "mpi";
@@ -235,15 +241,11 @@ impl Mpi {
         recv
     }
 
-    /// Collective: gathers the messages of the ranks that failed and returns one error saying
-    /// which ranks failed and why. A rank's own error comes back as it was when every rank
-    /// failed the same way (e.g. a bad argument).
-    fn compose_failure(&self, local: Option<Error>) -> Error {
-        let text = local.as_ref().map(|e| e.to_string()).unwrap_or_default();
-        let size = self.size();
-        let mut lens: Vec<Count> = vec![0; size];
+    /// Collective: every rank's bytes, on every rank, in rank order.
+    fn all_gather_bytes(&self, mine: &[u8]) -> Vec<Vec<u8>> {
+        let mut lens: Vec<Count> = vec![0; self.size()];
         self.world
-            .all_gather_into(&(text.len() as Count), &mut lens[..]);
+            .all_gather_into(&(mine.len() as Count), &mut lens[..]);
         let displs: Vec<Count> = lens
             .iter()
             .scan(0, |acc, &l| {
@@ -255,16 +257,27 @@ impl Mpi {
         let mut buf = vec![0u8; lens.iter().map(|&l| l as usize).sum()];
         {
             let mut partition = PartitionMut::new(&mut buf[..], lens.clone(), &displs[..]);
-            self.world
-                .all_gather_varcount_into(text.as_bytes(), &mut partition);
+            self.world.all_gather_varcount_into(mine, &mut partition);
         }
-        let messages: Vec<(usize, String)> = (0..size)
-            .filter(|&r| lens[r] > 0)
-            .map(|r| {
-                let bytes = &buf[displs[r] as usize..][..lens[r] as usize];
-                (r, String::from_utf8_lossy(bytes).into_owned())
-            })
+        lens.iter()
+            .zip(&displs)
+            .map(|(&l, &d)| buf[d as usize..][..l as usize].to_vec())
+            .collect()
+    }
+
+    /// Collective: gathers the messages of the ranks that failed and returns one error saying
+    /// which ranks failed and why. A rank's own error comes back as it was when every rank
+    /// failed the same way (e.g. a bad argument).
+    fn compose_failure(&self, local: Option<Error>) -> Error {
+        let text = local.as_ref().map(|e| e.to_string()).unwrap_or_default();
+        let messages: Vec<(usize, String)> = self
+            .all_gather_bytes(text.as_bytes())
+            .into_iter()
+            .enumerate()
+            .filter(|(_, bytes)| !bytes.is_empty())
+            .map(|(r, bytes)| (r, String::from_utf8_lossy(&bytes).into_owned()))
             .collect();
+        let size = self.size();
         let composed = compose(&messages, size);
         match local {
             Some(e) if e.to_string() == composed => e,
@@ -300,12 +313,15 @@ fn compose(messages: &[(usize, String)], size: usize) -> String {
 
 /// FNV-1a over the words: equal arguments give equal fingerprints on every rank and machine.
 fn fingerprint(words: &[u64]) -> u64 {
-    words
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    fingerprint_bytes(&bytes)
+}
+
+/// FNV-1a over bytes.
+fn fingerprint_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn mpi_error(message: impl Into<String>) -> Error {
