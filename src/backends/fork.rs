@@ -4,9 +4,15 @@
 //!
 //! Rules that keep a fork from inside an evcxr kernel clean (see the process pool's docs):
 //! flush stdout and stderr before forking (or the child re-emits the buffered text); in the
-//! child, close every parent-side socket, run the closure under `catch_unwind` with a quiet panic
-//! hook, flush, then `libc::_exit` (never `process::exit`, which would run the parent's atexit
-//! handlers and destructors); in the parent, read to EOF and `waitpid` every child.
+//! child, close every parent-side socket, run the closure under `catch_unwind`, flush, then
+//! `libc::_exit` (never `process::exit`, which would run the parent's atexit handlers and
+//! destructors); in the parent, read to EOF and `waitpid` every child.
+//!
+//! The child keeps the parent's panic hook, so a panicking task prints its message on stderr (as
+//! `multiprocess` prints a worker's traceback) besides returning it in the error. Installing a
+//! quiet hook in the child was tried and dropped: `set_hook` takes a lock that another parent
+//! thread may hold at the moment of the fork (any thread that is panicking), and the child then
+//! waits for it forever — seen in a multi-threaded test run.
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
@@ -61,7 +67,6 @@ pub(crate) fn fork_children(
                 drop(parent_end);
                 drop(std::mem::take(&mut children));
                 die_with_parent(parent);
-                std::panic::set_hook(Box::new(|_| {}));
                 let code =
                     catch_unwind(AssertUnwindSafe(|| child_main(w, child_end))).unwrap_or(70);
                 flush_stdio();

@@ -126,12 +126,33 @@ impl Backend for Parallel {
                 }
             }));
         }
-        let mut mapped = match self.prefer {
+        let mapped = match self.prefer {
             Prefer::Processes => ProcessPool::new(self.n_jobs)?.map_with(kernel, inputs, &options),
             Prefer::Threads => ThreadExecutor::new(self.n_jobs)?.map_with(kernel, inputs, &options),
-        }?;
+        };
+        let name = self.kind().name();
+        let mut mapped = mapped.map_err(|e| match e {
+            Error::TaskFailed {
+                worker,
+                task,
+                input,
+                message,
+                ..
+            } => Error::TaskFailed {
+                backend: name,
+                worker,
+                task,
+                input,
+                message,
+            },
+            Error::Backend { message, .. } => Error::Backend {
+                backend: name,
+                message,
+            },
+            other => other,
+        })?;
         if let Some(trace) = &mut mapped.trace {
-            trace.backend = self.kind().name().to_string();
+            trace.backend = name.to_string();
         }
         Ok(mapped)
     }
@@ -233,7 +254,10 @@ mod tests {
             line,
             "[Parallel(n_jobs=16)]: Done   3 out of  16 | elapsed:    3.5s remaining:   15.2s"
         );
-        assert!(lines.line(&update(16, 16, 16)).unwrap_or_default().ends_with("finished"));
+        assert!(lines
+            .line(&update(16, 16, 16))
+            .unwrap_or_default()
+            .ends_with("finished"));
     }
 
     #[test]
@@ -249,7 +273,10 @@ mod tests {
         assert_eq!(printed[0], 1);
         assert!(printed.len() > 2 && printed.len() < 20, "{printed:?}");
         assert!(printed.windows(3).all(|w| w[2] - w[1] >= w[1] - w[0]));
-        let silent = ProgressLines { verbose: 0, ..lines };
+        let silent = ProgressLines {
+            verbose: 0,
+            ..lines
+        };
         assert!(silent.line(&update(1, 1, 1)).is_none());
     }
 }

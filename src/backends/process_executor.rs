@@ -22,7 +22,10 @@ use crate::{Error, Result};
 /// A submitted job: its process while it runs, then its encoded outcome.
 #[derive(Debug)]
 enum Job {
-    Running { pid: libc::pid_t, stream: UnixStream },
+    Running {
+        pid: libc::pid_t,
+        stream: UnixStream,
+    },
     Done(std::result::Result<Vec<u8>, String>),
 }
 

@@ -138,7 +138,14 @@ impl Backend for ProcessPool {
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
         let chunksize = self.chunksize_for(inputs.len());
-        fork_map(self.kind(), self.workers, chunksize, kernel, inputs, options)
+        fork_map(
+            self.kind(),
+            self.workers,
+            chunksize,
+            kernel,
+            inputs,
+            options,
+        )
     }
 }
 
@@ -182,7 +189,16 @@ pub(crate) fn fork_map<K: Kernel>(
     let slots = SharedSlots::new(n_procs).map_err(broken)?;
     let trace = options.trace;
     let children = fork::fork_children(n_procs, |w, mut stream| {
-        worker_main(w, &mut stream, kernel, inputs, chunksize, &slots, origin, trace)
+        worker_main(
+            w,
+            &mut stream,
+            kernel,
+            inputs,
+            chunksize,
+            &slots,
+            origin,
+            trace,
+        )
     })
     .map_err(broken)?;
     let pids: Vec<_> = children.iter().map(|c| c.pid).collect();
@@ -216,7 +232,10 @@ pub(crate) fn fork_map<K: Kernel>(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or((false, Outcome::Io("driver panicked".into()))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or((false, Outcome::Io("driver panicked".into())))
+            })
             .collect()
     });
     drop(children);
@@ -228,7 +247,9 @@ pub(crate) fn fork_map<K: Kernel>(
             backend: backend.name(),
             worker: w,
             task,
-            input: inputs.get(task).map_or_else(String::new, |x| format!("{x:?}")),
+            input: inputs
+                .get(task)
+                .map_or_else(String::new, |x| format!("{x:?}")),
             message,
         };
         match outcome {
@@ -346,7 +367,8 @@ fn worker_main<K: Kernel>(
                 Ok(out) => results.push(out),
                 Err(payload) => {
                     let message = panic_message(payload.as_ref());
-                    let _ = fork::write_frame(stream, &Reply::<K::Output>::Failed { task, message });
+                    let _ =
+                        fork::write_frame(stream, &Reply::<K::Output>::Failed { task, message });
                     return 1;
                 }
             }

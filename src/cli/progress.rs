@@ -112,7 +112,10 @@ mod tests {
             reports: 4,
             elapsed: 1.25,
         };
-        assert_eq!(line("squares", &u), "squares: 31/62 tasks (50%) after 1.2 s");
+        assert_eq!(
+            line("squares", &u),
+            "squares: 31/62 tasks (50%) after 1.2 s"
+        );
         assert!(Reporter::new(ProgressMode::None, "x").progress().is_none());
         assert!(Reporter::new(ProgressMode::Lines, "x").progress().is_some());
     }

@@ -142,8 +142,15 @@ impl Chart for TaskStream {
                 Rectangle::new(row_box(w, s, e.max(s + pixel)), WHITE.filled())
             }))?;
             chart.draw_series(runs.into_iter().map(|(w, s, e, b)| {
-                let density = if e > s { (b / (e - s)).clamp(0.15, 1.0) } else { 1.0 };
-                Rectangle::new(row_box(w, s, e.max(s + pixel)), color(w).mix(density).filled())
+                let density = if e > s {
+                    (b / (e - s)).clamp(0.15, 1.0)
+                } else {
+                    1.0
+                };
+                Rectangle::new(
+                    row_box(w, s, e.max(s + pixel)),
+                    color(w).mix(density).filled(),
+                )
             }))?;
         } else {
             chart.draw_series(self.spans.iter().map(|s| {
