@@ -161,9 +161,16 @@ enum Reply<O> {
     Failed { task: usize, message: String },
 }
 
+/// One chunk's results as the parent received them.
+struct ChunkDone<O> {
+    chunk: usize,
+    results: Vec<O>,
+    times: Vec<(f64, f64)>,
+}
+
 /// How one worker's share of the map went, seen from the parent.
 enum Outcome<O> {
-    Ok(Vec<(usize, Vec<O>, Vec<(f64, f64)>)>),
+    Ok(Vec<ChunkDone<O>>),
     Failed { task: usize, message: String },
     Died,
     Io(String),
@@ -240,7 +247,7 @@ pub(crate) fn fork_map<K: Kernel>(
     });
     drop(children);
     let endings: Vec<String> = pids.iter().map(|&pid| fork::reap(pid)).collect();
-    let mut chunks: Vec<Option<(Vec<K::Output>, Vec<(f64, f64)>, usize)>> =
+    let mut chunks: Vec<Option<(ChunkDone<K::Output>, usize)>> =
         (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
         let fail = |task: usize, message: String| Error::TaskFailed {
@@ -254,8 +261,9 @@ pub(crate) fn fork_map<K: Kernel>(
         };
         match outcome {
             Outcome::Ok(done) => {
-                for (c, results, times) in done {
-                    chunks[c] = Some((results, times, w));
+                for d in done {
+                    let c = d.chunk;
+                    chunks[c] = Some((d, w));
                 }
             }
             _ if !primary => {}
@@ -276,7 +284,12 @@ pub(crate) fn fork_map<K: Kernel>(
     let mut results = Vec::with_capacity(inputs.len());
     let mut spans = Vec::new();
     for (c, chunk) in chunks.into_iter().enumerate() {
-        let (r, times, worker) = chunk.ok_or_else(|| Error::Backend {
+        let (
+            ChunkDone {
+                results: r, times, ..
+            },
+            worker,
+        ) = chunk.ok_or_else(|| Error::Backend {
             backend: backend.name(),
             message: format!("chunk {c} of {n_chunks} came back from no worker"),
         })?;
@@ -331,7 +344,11 @@ fn drive<O: serde::de::DeserializeOwned>(
         match fork::decode::<Reply<O>>(&bytes) {
             Ok(Reply::Done { results, times }) => {
                 ticker.add(results.len());
-                done.push((c, results, times));
+                done.push(ChunkDone {
+                    chunk: c,
+                    results,
+                    times,
+                });
             }
             Ok(Reply::Failed { task, message }) => return Outcome::Failed { task, message },
             Err(e) => return Outcome::Io(format!("unreadable reply: {e}")),
@@ -360,10 +377,10 @@ fn worker_main<K: Kernel>(
         let last = first.saturating_add(chunksize).min(inputs.len());
         let mut results = Vec::with_capacity(last.saturating_sub(first));
         let mut times = Vec::new();
-        for task in first..last {
+        for (task, input) in inputs.iter().enumerate().take(last).skip(first) {
             slots.set(w, task as u64);
             let start = trace.then(|| origin.elapsed().as_secs_f64());
-            match catch_unwind(AssertUnwindSafe(|| kernel.call(&inputs[task]))) {
+            match catch_unwind(AssertUnwindSafe(|| kernel.call(input))) {
                 Ok(out) => results.push(out),
                 Err(payload) => {
                     let message = panic_message(payload.as_ref());
