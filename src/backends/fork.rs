@@ -4,15 +4,15 @@
 //!
 //! Rules that keep a fork from inside an evcxr kernel clean (see the process pool's docs):
 //! flush stdout and stderr before forking (or the child re-emits the buffered text); in the
-//! child, close every parent-side socket, run the closure under `catch_unwind`, flush, then
-//! `libc::_exit` (never `process::exit`, which would run the parent's atexit handlers and
-//! destructors); in the parent, read to EOF and `waitpid` every child.
+//! child, close every parent-side socket, install a quiet panic hook (a task's panic message
+//! travels back in the error instead of being printed), run the closure under `catch_unwind`,
+//! flush, then `libc::_exit` (never `process::exit`, which would run the parent's atexit
+//! handlers and destructors); in the parent, read to EOF and `waitpid` every child.
 //!
-//! The child keeps the parent's panic hook, so a panicking task prints its message on stderr (as
-//! `multiprocess` prints a worker's traceback) besides returning it in the error. Installing a
-//! quiet hook in the child was tried and dropped: `set_hook` takes a lock that another parent
-//! thread may hold at the moment of the fork (any thread that is panicking), and the child then
-//! waits for it forever — seen in a multi-threaded test run.
+//! `set_hook` takes a lock that another parent thread holds while it is panicking; a child
+//! forked at that instant would wait for it forever (seen once in a multi-threaded test run
+//! where a test failed). So every child sends a ready byte once its hook is set, and a child
+//! that is not ready within [`READY_TIMEOUT_MS`] is killed and reported as an error: no hang.
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
@@ -21,6 +21,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{de::DeserializeOwned, Serialize};
+
+/// How long a forked child may take to report ready.
+pub(crate) const READY_TIMEOUT_MS: i32 = 10_000;
+
+/// The byte a child sends once it is set up.
+const READY: u8 = b'R';
 
 /// A forked child and the parent's end of its socket.
 #[derive(Debug)]
@@ -67,6 +73,12 @@ pub(crate) fn fork_children(
                 drop(parent_end);
                 drop(std::mem::take(&mut children));
                 die_with_parent(parent);
+                std::panic::set_hook(Box::new(|_| {}));
+                let mut child_end = child_end;
+                if child_end.write_all(&[READY]).is_err() {
+                    // SAFETY: as below.
+                    unsafe { libc::_exit(72) }
+                }
                 let code =
                     catch_unwind(AssertUnwindSafe(|| child_main(w, child_end))).unwrap_or(70);
                 flush_stdio();
@@ -82,7 +94,28 @@ pub(crate) fn fork_children(
             }
         }
     }
+    for (w, c) in children.iter().enumerate() {
+        if let Err(e) = await_ready(c) {
+            abandon(children);
+            return Err(io::Error::other(format!("worker process {w} {e}")));
+        }
+    }
     Ok(children)
+}
+
+/// Waits for a child's ready byte.
+fn await_ready(child: &Child) -> io::Result<()> {
+    if !readable(&[&child.stream], READY_TIMEOUT_MS)[0] {
+        return Err(io::Error::other(format!(
+            "did not start within {} s (was another thread panicking at the fork?)",
+            READY_TIMEOUT_MS / 1000
+        )));
+    }
+    let mut byte = [0u8];
+    match (&child.stream).read(&mut byte)? {
+        1 if byte[0] == READY => Ok(()),
+        _ => Err(io::Error::other("ended before it started")),
+    }
 }
 
 /// Kills and reaps children after a failed start.
@@ -166,8 +199,13 @@ pub(crate) fn readable(streams: &[&UnixStream], timeout_ms: i32) -> Vec<bool> {
             revents: 0,
         })
         .collect();
-    // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
-    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    let r = loop {
+        // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+        if r >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            break r;
+        }
+    };
     if r <= 0 {
         return vec![false; streams.len()];
     }
