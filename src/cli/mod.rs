@@ -100,6 +100,18 @@ struct RunArgs {
 
 impl RunArgs {
     fn build(&self) -> Result<crate::backends::AnyBackend> {
+        if let Some(path) = &self.trace {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_lowercase);
+            if !matches!(ext.as_deref(), Some("png" | "svg")) {
+                return Err(Error::invalid(
+                    "--trace",
+                    format!("{} must end in .png or .svg", path.display()),
+                ));
+            }
+        }
         self.backend.build(self.workers.unwrap_or_else(cpu_count))
     }
 
