@@ -59,6 +59,17 @@ impl Parallel {
 
     /// Sets joblib's `verbose`: 0 prints nothing; the higher, the more progress lines (above 10,
     /// every report).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// // Prints "[Parallel(n_jobs=2)]: Done   4 out of   4 | elapsed:    0.0s finished" to stderr.
+    /// let parallel = Parallel::new(2)?.verbose(5);
+    /// assert_eq!(parallel.run(&kernel("neg", |x: &i8| -x), &[1, 2, 3, 4])?, [-1, -2, -3, -4]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn verbose(mut self, level: u32) -> Self {
         self.verbose = level;
         self

@@ -142,6 +142,16 @@ impl MapOptions {
     }
 
     /// These options with tracing set to `trace`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let mapped = Sequential.map_with(&kernel("id", |x: &u8| *x), &[7], &MapOptions::default().with_trace(true))?;
+    /// assert_eq!(mapped.trace.map(|t| t.spans.len()), Some(1));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn with_trace(mut self, trace: bool) -> Self {
         self.trace = trace;
         self

@@ -85,6 +85,20 @@ pub struct ProcessHandle<R> {
 
 impl<R: DeserializeOwned> ProcessHandle<R> {
     /// Has the job finished? Never blocks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ProcessExecutor::new(1)?;
+    /// let handle = pool.submit(|| 6 * 7)?;
+    /// while !handle.done() {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(handle.result()?, 42);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn done(&self) -> bool {
         let mut job = lock(&self.slot);
         let ready = match &*job {
@@ -102,6 +116,19 @@ impl<R: DeserializeOwned> ProcessHandle<R> {
     /// # Errors
     ///
     /// [`Error::TaskFailed`] when the job panicked or its process died.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ProcessExecutor::new(2)?;
+    /// let ok = pool.submit(|| vec![1u8, 2, 3])?;
+    /// let bad = pool.submit(|| -> u8 { panic!("no") })?;
+    /// assert_eq!(ok.result()?, [1, 2, 3]);
+    /// assert!(bad.result().unwrap_err().to_string().contains("no"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn result(self) -> Result<R> {
         let mut job = lock(&self.slot);
         complete(&mut job);

@@ -12,6 +12,23 @@ pub struct Progress(Arc<dyn Fn(&ProgressUpdate) + Send + Sync>);
 
 impl Progress {
     /// Wraps `f`, called with every [`ProgressUpdate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use parlab::prelude::*;
+    ///
+    /// let last = Arc::new(AtomicUsize::new(0));
+    /// let seen = Arc::clone(&last);
+    /// let progress = Progress::new(move |u| seen.store(u.done, Ordering::Relaxed));
+    /// let pool = ProcessPool::new(2)?;
+    /// let inputs: Vec<u32> = (0..100).collect();
+    /// pool.map_with(&kernel("id", |x: &u32| *x), &inputs, &MapOptions::default().with_progress(progress))?;
+    /// assert_eq!(last.load(Ordering::Relaxed), 100);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn new(f: impl Fn(&ProgressUpdate) + Send + Sync + 'static) -> Self {
         Progress(Arc::new(f))
     }

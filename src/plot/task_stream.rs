@@ -20,6 +20,18 @@ const WIDTH: u32 = 1000;
 
 impl TaskStream {
     /// The end of the last task, in seconds since the map began.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let run = squares(&ProcessPool::new(2)?, 0, 50_000, true)?;
+    /// let stream = run.trace.expect("traced");
+    /// assert!(stream.span_seconds() > 0.0 && stream.span_seconds() <= run.seconds);
+    /// assert!(parlab::plot::svg(&stream)?.as_str().contains("4 tasks on 2 workers"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn span_seconds(&self) -> f64 {
         self.spans.iter().map(|s| s.end).fold(0.0, f64::max)
     }
