@@ -346,7 +346,7 @@ impl BackendKind {
                 "fixed thread pool, one submitted job per input, handles in order; for I/O-bound work"
             }
             BackendKind::ProcessPool => {
-                "forked worker processes pull chunks of ceil(n / 4 workers) inputs; results over pipes"
+                "forked worker processes pull chunks of ceil(n / 4 workers) inputs; results over sockets"
             }
             BackendKind::ProcessExecutor => {
                 "forked worker processes pull one input at a time; submit returns a readable handle"

@@ -54,6 +54,9 @@ fn complete(job: &mut Job) {
 ///
 /// When `workers` jobs are running, `submit` waits for one of them to finish. Dropping the
 /// executor waits for every job (Python's `shutdown(wait=True)`), so no process outlives it.
+/// On Linux a job's process is killed if the thread that submitted it ends first (it is tied to
+/// that thread with `PR_SET_PDEATHSIG`, so no job outlives a killed kernel): submit from a
+/// thread that outlives the job.
 ///
 /// # Examples
 ///
