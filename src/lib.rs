@@ -7,7 +7,8 @@
 //! - [`tasks`]: the module's two tasks — numpy-identical random squaring and primality by trial
 //!   division split into subintervals (done right), plus Miller–Rabin.
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
-//!   `ThreadPoolExecutor` counterpart.
+//!   `ThreadPoolExecutor` counterpart; forked worker processes (`multiprocess.Pool`,
+//!   `ProcessPoolExecutor`, `joblib.Parallel`) that work inside a notebook; task streams.
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.

@@ -10,6 +10,9 @@
 //! | [`Threads`] | `threading` | std scoped threads, one contiguous chunk per worker |
 //! | [`RayonPool`] | (none: Rust's own) | a rayon work-stealing pool of a chosen size |
 //! | [`ThreadExecutor`] | `concurrent.futures.ThreadPoolExecutor` | a fixed pool; `submit` returns a handle |
+//! | [`ProcessPool`] | `multiprocess.Pool.map` | forked worker processes pulling chunks of inputs |
+//! | [`ProcessExecutor`] | `concurrent.futures.ProcessPoolExecutor` | forked processes; `submit` returns a handle |
+//! | [`Parallel`] | `joblib.Parallel` | the thread or process pool, with joblib's progress lines |
 //!
 //! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
 
@@ -22,11 +25,21 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+mod fork;
+mod joblib;
+mod process_executor;
+mod process_pool;
+mod progress;
 mod rayon_pool;
 mod sequential;
 mod thread_executor;
 mod threads;
 
+pub use joblib::{Parallel, Prefer};
+pub use process_executor::{ProcessExecutor, ProcessHandle};
+pub use process_pool::ProcessPool;
+pub(crate) use progress::Ticker;
+pub use progress::{Progress, ProgressUpdate};
 pub use rayon_pool::RayonPool;
 pub use sequential::Sequential;
 pub use thread_executor::{JobHandle, ThreadExecutor};
@@ -115,12 +128,54 @@ where
 pub struct MapOptions {
     /// Record a [`TaskStream`] (which worker ran each task, and when).
     pub trace: bool,
+    /// Called as tasks complete (per task on thread backends, per chunk on process backends).
+    pub progress: Option<Progress>,
 }
 
 impl MapOptions {
     /// Options that record a task stream when `trace` is true.
     pub fn traced(trace: bool) -> Self {
-        MapOptions { trace }
+        MapOptions {
+            trace,
+            progress: None,
+        }
+    }
+
+    /// These options with tracing set to `trace`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let mapped = Sequential.map_with(&kernel("id", |x: &u8| *x), &[7], &MapOptions::default().with_trace(true))?;
+    /// assert_eq!(mapped.trace.map(|t| t.spans.len()), Some(1));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn with_trace(mut self, trace: bool) -> Self {
+        self.trace = trace;
+        self
+    }
+
+    /// These options reporting to `progress`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use parlab::prelude::*;
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let options = MapOptions::default()
+    ///     .with_progress(Progress::new(move |u| log.lock().unwrap().push(u.done)));
+    /// Sequential.map_with(&kernel("id", |x: &u8| *x), &[1, 2, 3], &options)?;
+    /// assert_eq!(*seen.lock().unwrap(), [1, 2, 3]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 }
 
@@ -225,15 +280,24 @@ pub enum BackendKind {
     Rayon,
     /// A fixed thread pool with submit/handle, like `concurrent.futures.ThreadPoolExecutor`.
     ThreadExecutor,
+    /// Forked worker processes pulling chunks of inputs, like `multiprocess.Pool.map`.
+    ProcessPool,
+    /// Forked processes with submit/handle, like `concurrent.futures.ProcessPoolExecutor`.
+    ProcessExecutor,
+    /// `joblib.Parallel`: the process pool (or thread pool) with joblib's progress lines.
+    Joblib,
 }
 
 impl BackendKind {
     /// Every backend, in the order of the summary table.
-    pub const ALL: [BackendKind; 4] = [
+    pub const ALL: [BackendKind; 7] = [
         BackendKind::Sequential,
         BackendKind::Threads,
         BackendKind::Rayon,
         BackendKind::ThreadExecutor,
+        BackendKind::ProcessPool,
+        BackendKind::ProcessExecutor,
+        BackendKind::Joblib,
     ];
 
     /// The name used on the command line and in JSON.
@@ -249,6 +313,9 @@ impl BackendKind {
             BackendKind::Threads => "threads",
             BackendKind::Rayon => "rayon",
             BackendKind::ThreadExecutor => "thread-executor",
+            BackendKind::ProcessPool => "process-pool",
+            BackendKind::ProcessExecutor => "process-executor",
+            BackendKind::Joblib => "joblib",
         }
     }
 
@@ -259,6 +326,9 @@ impl BackendKind {
             BackendKind::Threads => "threading (one chunk per thread)",
             BackendKind::Rayon => "(Rust) rayon work stealing",
             BackendKind::ThreadExecutor => "concurrent.futures ThreadPoolExecutor",
+            BackendKind::ProcessPool => "multiprocess.Pool",
+            BackendKind::ProcessExecutor => "concurrent.futures ProcessPoolExecutor",
+            BackendKind::Joblib => "joblib.Parallel",
         }
     }
 
@@ -274,6 +344,15 @@ impl BackendKind {
             }
             BackendKind::ThreadExecutor => {
                 "fixed thread pool, one submitted job per input, handles in order; for I/O-bound work"
+            }
+            BackendKind::ProcessPool => {
+                "forked worker processes pull chunks of ceil(n / 4 workers) inputs; results over sockets"
+            }
+            BackendKind::ProcessExecutor => {
+                "forked worker processes pull one input at a time; submit returns a readable handle"
+            }
+            BackendKind::Joblib => {
+                "process pool (or threads) with joblib's 'Done N out of M' progress lines on stderr"
             }
         }
     }
@@ -294,6 +373,11 @@ impl BackendKind {
             BackendKind::ThreadExecutor => {
                 AnyBackend::ThreadExecutor(ThreadExecutor::new(workers)?)
             }
+            BackendKind::ProcessPool => AnyBackend::ProcessPool(ProcessPool::new(workers)?),
+            BackendKind::ProcessExecutor => {
+                AnyBackend::ProcessExecutor(ProcessExecutor::new(workers)?)
+            }
+            BackendKind::Joblib => AnyBackend::Joblib(Parallel::new(workers)?),
         })
     }
 }
@@ -316,6 +400,12 @@ pub enum AnyBackend {
     Rayon(RayonPool),
     /// See [`ThreadExecutor`].
     ThreadExecutor(ThreadExecutor),
+    /// See [`ProcessPool`].
+    ProcessPool(ProcessPool),
+    /// See [`ProcessExecutor`].
+    ProcessExecutor(ProcessExecutor),
+    /// See [`Parallel`].
+    Joblib(Parallel),
 }
 
 impl Backend for AnyBackend {
@@ -325,6 +415,9 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.kind(),
             AnyBackend::Rayon(b) => b.kind(),
             AnyBackend::ThreadExecutor(b) => b.kind(),
+            AnyBackend::ProcessPool(b) => b.kind(),
+            AnyBackend::ProcessExecutor(b) => b.kind(),
+            AnyBackend::Joblib(b) => b.kind(),
         }
     }
 
@@ -334,6 +427,9 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.workers(),
             AnyBackend::Rayon(b) => b.workers(),
             AnyBackend::ThreadExecutor(b) => b.workers(),
+            AnyBackend::ProcessPool(b) => b.workers(),
+            AnyBackend::ProcessExecutor(b) => b.workers(),
+            AnyBackend::Joblib(b) => b.workers(),
         }
     }
 
@@ -348,6 +444,9 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.map_with(kernel, inputs, options),
             AnyBackend::Rayon(b) => b.map_with(kernel, inputs, options),
             AnyBackend::ThreadExecutor(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::ProcessPool(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::ProcessExecutor(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Joblib(b) => b.map_with(kernel, inputs, options),
         }
     }
 }
@@ -358,9 +457,22 @@ pub(crate) struct Runner<'a, K: Kernel> {
     pub backend: BackendKind,
     pub origin: Instant,
     pub trace: bool,
+    pub ticker: Ticker,
 }
 
-impl<K: Kernel> Runner<'_, K> {
+impl<'a, K: Kernel> Runner<'a, K> {
+    /// A runner for one map of `total` tasks, starting the clock now.
+    pub fn new(kernel: &'a K, backend: BackendKind, options: &MapOptions, total: usize) -> Self {
+        let origin = Instant::now();
+        Runner {
+            kernel,
+            backend,
+            origin,
+            trace: options.trace,
+            ticker: Ticker::new(options, total, origin),
+        }
+    }
+
     /// Runs task `task` (input `input`) on `worker`, pushing its span to `spans` when tracing.
     pub fn run(
         &self,
@@ -389,6 +501,7 @@ impl<K: Kernel> Runner<'_, K> {
                 end,
             });
         }
+        self.ticker.add(1);
         Ok(out)
     }
 

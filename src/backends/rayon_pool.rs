@@ -1,7 +1,5 @@
 //! A rayon work-stealing pool of a chosen size.
 
-use std::time::Instant;
-
 use rayon::prelude::*;
 
 use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
@@ -90,12 +88,7 @@ impl Backend for RayonPool {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner {
-            kernel,
-            backend: self.kind(),
-            origin: Instant::now(),
-            trace: options.trace,
-        };
+        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
         let pairs = self.install(|| {
             inputs
                 .par_iter()

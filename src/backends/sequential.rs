@@ -1,7 +1,5 @@
 //! The baseline: a plain loop on the calling thread.
 
-use std::time::Instant;
-
 use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
@@ -34,12 +32,7 @@ impl Backend for Sequential {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner {
-            kernel,
-            backend: self.kind(),
-            origin: Instant::now(),
-            trace: options.trace,
-        };
+        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
         let mut spans = Vec::new();
         let results = inputs
             .iter()

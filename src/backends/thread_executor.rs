@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, TaskStream};
+use super::{
+    panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, TaskStream, Ticker,
+};
 use crate::{Error, Result};
 
 type Job = Box<dyn FnOnce(usize) + Send>;
@@ -162,6 +164,7 @@ impl Backend for ThreadExecutor {
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
         let origin = Instant::now();
+        let ticker = Ticker::new(options, inputs.len(), origin);
         let kernel = Arc::new(kernel.clone());
         let handles: Vec<_> = inputs
             .iter()
@@ -190,6 +193,7 @@ impl Backend for ThreadExecutor {
                 .map_err(|message| failed(task, format!("{:?}", inputs[task]), message))?;
             results.push(out);
             spans.extend(span);
+            ticker.add(1);
         }
         let trace = options.trace.then(|| TaskStream {
             backend: self.kind().name().to_string(),

@@ -1,7 +1,5 @@
 //! std scoped threads, one contiguous chunk of inputs per worker.
 
-use std::time::Instant;
-
 use super::{chunk_lengths, Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
@@ -54,12 +52,7 @@ impl Backend for Threads {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner {
-            kernel,
-            backend: self.kind(),
-            origin: Instant::now(),
-            trace: options.trace,
-        };
+        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
         let runner = &runner;
         let chunks = std::thread::scope(|scope| {
             let mut offset = 0;

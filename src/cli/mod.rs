@@ -1,4 +1,8 @@
 //! The `parlab` command line: thin calls into the library.
+//!
+//! `squares` and `prime` report progress while they run (`--progress auto`, the default: an
+//! indicatif bar when stderr is a terminal, otherwise a plain line at most once a second, so
+//! short runs stay silent) and draw the task stream with `--trace FILE.png|FILE.svg`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,13 +11,16 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use crate::backends::{cpu_count, BackendKind};
-use crate::tasks::{check_prime, squares, squares::squares_io, Method};
+use crate::backends::{cpu_count, BackendKind, MapOptions};
+use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
 use crate::{plot, table, Error, Result};
 
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod progress;
+
+use progress::{ProgressMode, Reporter};
 
 /// Reproduce the parallel-computing module's results on this machine.
 #[derive(Debug, Parser)]
@@ -97,11 +104,49 @@ struct RunArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Draw the task stream (which worker ran each task, when) into FILE (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Progress while running: a bar on a terminal, plain lines otherwise (auto), or none.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
 }
 
 impl RunArgs {
     fn build(&self) -> Result<crate::backends::AnyBackend> {
+        if let Some(path) = &self.trace {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_lowercase);
+            if !matches!(ext.as_deref(), Some("png" | "svg")) {
+                return Err(Error::invalid(
+                    "--trace",
+                    format!("{} must end in .png or .svg", path.display()),
+                ));
+            }
+        }
         self.backend.build(self.workers.unwrap_or_else(cpu_count))
+    }
+
+    fn options(&self, reporter: &Reporter) -> MapOptions {
+        let options = MapOptions::traced(self.trace.is_some());
+        match reporter.progress() {
+            Some(p) => options.with_progress(p),
+            None => options,
+        }
+    }
+
+    fn save_trace(&self, trace: Option<&crate::backends::TaskStream>) -> Result<()> {
+        if let (Some(path), Some(trace)) = (&self.trace, trace) {
+            plot::save(trace, path)?;
+            eprintln!(
+                "wrote the task stream ({} tasks) to {}",
+                trace.spans.len(),
+                path.display()
+            );
+        }
+        Ok(())
     }
 }
 
@@ -130,11 +175,16 @@ fn run(cli: Cli) -> Result<()> {
             io_sleep,
         } => {
             let backend = run.build()?;
+            let reporter = Reporter::new(run.progress, "squares");
             let result = match io_sleep {
-                None => squares(&backend, start, count, false)?,
-                Some(s) if s.is_finite() && s >= 0.0 => {
-                    squares_io(&backend, start, count, Duration::from_secs_f64(s), false)?
-                }
+                None => squares_with(&backend, start, count, &run.options(&reporter))?,
+                Some(s) if s.is_finite() && s >= 0.0 => squares_io(
+                    &backend,
+                    start,
+                    count,
+                    Duration::from_secs_f64(s),
+                    run.trace.is_some(),
+                )?,
                 Some(s) => {
                     return Err(Error::invalid(
                         "--io-sleep",
@@ -142,6 +192,8 @@ fn run(cli: Cli) -> Result<()> {
                     ))
                 }
             };
+            reporter.finish();
+            run.save_trace(result.trace.as_ref())?;
             if run.json {
                 print_json(&json!({
                     "task": "squares",
@@ -160,7 +212,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Prime { n, run, method } => {
             let backend = run.build()?;
-            let answer = check_prime(&backend, n, method, false)?;
+            let reporter = Reporter::new(run.progress, "prime");
+            let answer = check_prime_with(&backend, n, method, &run.options(&reporter))?;
+            reporter.finish();
+            run.save_trace(answer.trace.as_ref())?;
             if run.json {
                 print_json(&json!({
                     "task": "prime",

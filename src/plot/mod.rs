@@ -3,6 +3,9 @@
 //! Every figure is a value implementing [`Chart`]; [`svg`] renders it for a notebook (the
 //! returned [`Svg`] displays itself inline in evcxr) and [`save`] writes a `.png` or `.svg` file.
 //! Text is drawn with the DejaVu Sans font bundled in the crate, so no system fonts are needed.
+//!
+//! A [`TaskStream`](crate::backends::TaskStream) is a [`Chart`] too: a Gantt chart of which
+//! worker ran each task when, standing in for dask's dashboard.
 
 use std::path::Path;
 
@@ -13,10 +16,12 @@ use crate::{Error, Result};
 
 mod bars;
 mod histogram;
+mod task_stream;
 mod trajectories;
 
 pub use bars::BarChart;
 pub use histogram::Histogram;
+pub use task_stream::MERGE_ABOVE;
 pub use trajectories::{simplify, Trajectories};
 
 /// The error type of plotters' drawing calls on backend `DB`.

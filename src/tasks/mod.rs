@@ -8,7 +8,7 @@ pub mod primes;
 pub mod squares;
 
 pub use primes::{
-    check_prime, is_prime_miller_rabin, smallest_factor_in, subinterval_limits, Method,
-    PrimeAnswer, Subinterval,
+    check_prime, check_prime_with, is_prime_miller_rabin, smallest_factor_in, subinterval_limits,
+    Method, PrimeAnswer, Subinterval,
 };
-pub use squares::{random_int, random_square, random_square_io, squares, SquaresRun};
+pub use squares::{random_int, random_square, random_square_io, squares, squares_with, SquaresRun};

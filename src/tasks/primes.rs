@@ -250,6 +250,33 @@ pub fn check_prime<B: Backend + ?Sized>(
     method: Method,
     trace: bool,
 ) -> Result<PrimeAnswer> {
+    check_prime_with(backend, n, method, &MapOptions::traced(trace))
+}
+
+/// [`check_prime`] with full [`MapOptions`] (tracing, progress reports per subinterval).
+///
+/// # Errors
+///
+/// `n == 0`, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+/// use parlab::tasks::check_prime_with;
+///
+/// let pool = ProcessPool::new(2)?;
+/// let answer = check_prime_with(&pool, 999_999_999_989, Method::Trial, &MapOptions::traced(true))?;
+/// assert!(answer.is_prime);
+/// assert_eq!(answer.trace.map(|t| t.spans.len()), Some(2));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn check_prime_with<B: Backend + ?Sized>(
+    backend: &B,
+    n: u64,
+    method: Method,
+    options: &MapOptions,
+) -> Result<PrimeAnswer> {
     if n == 0 {
         return Err(zero_n());
     }
@@ -270,8 +297,7 @@ pub fn check_prime<B: Backend + ?Sized>(
         Method::Trial if n % 2 == 0 => answer.factor = Some(2),
         Method::Trial => {
             let subs = subinterval_limits(n, backend.workers())?;
-            let mapped =
-                backend.map_with(&TrialKernel::new(), &subs, &MapOptions::traced(trace))?;
+            let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
             answer.factor = mapped.results.into_iter().flatten().min();
             answer.is_prime = answer.factor.is_none();
             answer.trace = mapped.trace;

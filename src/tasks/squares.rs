@@ -188,13 +188,40 @@ pub fn squares<B: Backend + ?Sized>(
     count: u64,
     trace: bool,
 ) -> Result<SquaresRun> {
+    squares_with(backend, start, count, &MapOptions::traced(trace))
+}
+
+/// [`squares`] with full [`MapOptions`] (tracing, progress reports per block).
+///
+/// # Errors
+///
+/// An invalid seed range, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+/// use parlab::tasks::squares::squares_with;
+///
+/// let pool = ProcessPool::new(2)?;
+/// let run = squares_with(&pool, 0, 100_000, &MapOptions::traced(true))?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.trace.map(|t| t.spans.len()), Some(7)); // 100_000 seeds in blocks of 2^14
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares_with<B: Backend + ?Sized>(
+    backend: &B,
+    start: u32,
+    count: u64,
+    options: &MapOptions,
+) -> Result<SquaresRun> {
     let blocks = blocks(start, count)?;
     let k = kernel("squares", |b: &Block| {
         let mut out = vec![0; b.len as usize];
         squares_into(b.start, &mut out);
         out
     });
-    let mapped = backend.map_with(&k, &blocks, &MapOptions::traced(trace))?;
+    let mapped = backend.map_with(&k, &blocks, options)?;
     Ok(SquaresRun {
         backend: backend.kind().name(),
         workers: backend.workers(),

@@ -1,0 +1,310 @@
+//! The fork machinery shared by the process backends: forking workers that run a closure,
+//! length-prefixed postcard frames over a Unix socket pair, reaping, and a shared "current task"
+//! slot per worker that survives the worker's death.
+//!
+//! Rules that keep a fork from inside an evcxr kernel clean (see the process pool's docs):
+//! flush stdout and stderr before forking (or the child re-emits the buffered text); in the
+//! child, close every parent-side socket, install a quiet panic hook (a task's panic message
+//! travels back in the error instead of being printed), run the closure under `catch_unwind`,
+//! flush, then `libc::_exit` (never `process::exit`, which would run the parent's atexit
+//! handlers and destructors); in the parent, read to EOF and `waitpid` every child.
+//!
+//! `set_hook` takes a lock that another parent thread holds while it is panicking; a child
+//! forked at that instant would wait for it forever (seen once in a multi-threaded test run
+//! where a test failed). So every child sends a ready byte once its hook is set, and a child
+//! that is not ready within [`READY_TIMEOUT_MS`] is killed and reported as an error: no hang.
+
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{de::DeserializeOwned, Serialize};
+
+/// How long a forked child may take to report ready.
+pub(crate) const READY_TIMEOUT_MS: i32 = 10_000;
+
+/// The byte a child sends once it is set up.
+const READY: u8 = b'R';
+
+/// A forked child and the parent's end of its socket.
+#[derive(Debug)]
+pub(crate) struct Child {
+    pub pid: libc::pid_t,
+    pub stream: UnixStream,
+}
+
+/// Flushes Rust's stdout and stderr so that a child does not inherit (and re-print) buffered text.
+pub(crate) fn flush_stdio() {
+    let _ = io::stdout().flush();
+    let _ = io::stderr().flush();
+}
+
+/// Forks `n` children; child `w` runs `child_main(w, its end of the socket)` and exits with the
+/// returned code. Children are forked from the calling thread, which matters for
+/// `PR_SET_PDEATHSIG`: a child is killed when the thread that forked it ends.
+///
+/// On failure the children already forked are killed and reaped.
+pub(crate) fn fork_children(
+    n: usize,
+    mut child_main: impl FnMut(usize, UnixStream) -> i32,
+) -> io::Result<Vec<Child>> {
+    flush_stdio();
+    // SAFETY: getpid has no preconditions.
+    let parent = unsafe { libc::getpid() };
+    let mut children: Vec<Child> = Vec::with_capacity(n);
+    for w in 0..n {
+        let (parent_end, child_end) = match UnixStream::pair() {
+            Ok(pair) => pair,
+            Err(e) => {
+                abandon(children);
+                return Err(e);
+            }
+        };
+        // SAFETY: the child only closes descriptors, runs `child_main` and calls `_exit`.
+        match unsafe { libc::fork() } {
+            -1 => {
+                let e = io::Error::last_os_error();
+                abandon(children);
+                return Err(e);
+            }
+            0 => {
+                drop(parent_end);
+                drop(std::mem::take(&mut children));
+                die_with_parent(parent);
+                std::panic::set_hook(Box::new(|_| {}));
+                let mut child_end = child_end;
+                if child_end.write_all(&[READY]).is_err() {
+                    // SAFETY: as below.
+                    unsafe { libc::_exit(72) }
+                }
+                let code =
+                    catch_unwind(AssertUnwindSafe(|| child_main(w, child_end))).unwrap_or(70);
+                flush_stdio();
+                // SAFETY: ends the child without running the parent's destructors or atexit hooks.
+                unsafe { libc::_exit(code) }
+            }
+            pid => {
+                drop(child_end);
+                children.push(Child {
+                    pid,
+                    stream: parent_end,
+                });
+            }
+        }
+    }
+    for (w, c) in children.iter().enumerate() {
+        if let Err(e) = await_ready(c) {
+            abandon(children);
+            return Err(io::Error::other(format!("worker process {w} {e}")));
+        }
+    }
+    Ok(children)
+}
+
+/// Waits for a child's ready byte.
+fn await_ready(child: &Child) -> io::Result<()> {
+    if !readable(&[&child.stream], READY_TIMEOUT_MS)[0] {
+        return Err(io::Error::other(format!(
+            "did not start within {} s (was another thread panicking at the fork?)",
+            READY_TIMEOUT_MS / 1000
+        )));
+    }
+    let mut byte = [0u8];
+    match (&child.stream).read(&mut byte)? {
+        1 if byte[0] == READY => Ok(()),
+        _ => Err(io::Error::other("ended before it started")),
+    }
+}
+
+/// Kills and reaps children after a failed start.
+fn abandon(children: Vec<Child>) {
+    for c in &children {
+        kill(c.pid);
+    }
+    for c in children {
+        reap(c.pid);
+    }
+}
+
+/// On Linux, asks for SIGKILL when the forking thread ends, so no worker outlives a killed kernel.
+fn die_with_parent(parent: libc::pid_t) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number; getppid has no preconditions.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if libc::getppid() != parent {
+            libc::_exit(71);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = parent;
+}
+
+/// Sends SIGKILL to one of our children (not yet reaped, so the pid is still ours).
+pub(crate) fn kill(pid: libc::pid_t) {
+    // SAFETY: kill has no memory preconditions; `pid` is an unreaped child of this process.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+}
+
+/// Waits for child `pid` and says how it ended, e.g. "exited with status 0" or
+/// "was killed by signal 9 (SIGKILL)".
+pub(crate) fn reap(pid: libc::pid_t) -> String {
+    let mut status = 0;
+    loop {
+        // SAFETY: `status` is a valid out-pointer.
+        let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if r == pid {
+            break;
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return format!("could not be waited for ({e})");
+        }
+    }
+    if libc::WIFEXITED(status) {
+        format!("exited with status {}", libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        let sig = libc::WTERMSIG(status);
+        format!("was killed by signal {sig} ({})", signal_name(sig))
+    } else {
+        format!("ended with wait status {status}")
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGINT => "SIGINT",
+        libc::SIGILL => "SIGILL",
+        _ => "signal",
+    }
+}
+
+/// Is data (or EOF) waiting on `stream`? Waits up to `timeout_ms` (-1: forever).
+pub(crate) fn readable(streams: &[&UnixStream], timeout_ms: i32) -> Vec<bool> {
+    let mut fds: Vec<libc::pollfd> = streams
+        .iter()
+        .map(|s| libc::pollfd {
+            fd: s.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    let r = loop {
+        // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+        if r >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            break r;
+        }
+    };
+    if r <= 0 {
+        return vec![false; streams.len()];
+    }
+    fds.iter().map(|p| p.revents != 0).collect()
+}
+
+/// Writes one postcard frame: a little-endian `u32` length, then the bytes.
+pub(crate) fn write_frame<T: Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    let body = postcard::to_stdvec(value).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len())
+        .map_err(|_| io::Error::other("a result frame over 4 GiB cannot be sent"))?;
+    let mut frame = Vec::with_capacity(4 + body.len());
+    frame.extend_from_slice(&len.to_le_bytes());
+    frame.extend_from_slice(&body);
+    out.write_all(&frame)
+}
+
+/// Reads one frame's bytes; `None` at a clean end of stream.
+pub(crate) fn read_frame_bytes(input: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let mut body = vec![0; u32::from_le_bytes(len) as usize];
+    input.read_exact(&mut body)?;
+    Ok(Some(body))
+}
+
+/// Decodes a frame read by [`read_frame_bytes`].
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
+    postcard::from_bytes(bytes).map_err(io::Error::other)
+}
+
+/// One `u64` per worker in memory shared with the forked children (an anonymous `MAP_SHARED`
+/// mapping): a child stores the task it is about to run, so the parent can name the input even
+/// when the child is killed mid-task.
+pub(crate) struct SharedSlots {
+    ptr: *mut AtomicU64,
+    len: usize,
+}
+
+// SAFETY: the slots are atomics; the mapping lives until drop.
+unsafe impl Send for SharedSlots {}
+// SAFETY: as above: all access goes through `AtomicU64`.
+unsafe impl Sync for SharedSlots {}
+
+impl SharedSlots {
+    /// `len` slots, all `u64::MAX` ("no task yet").
+    pub fn new(len: usize) -> io::Result<Self> {
+        let bytes = len.max(1) * std::mem::size_of::<AtomicU64>();
+        // SAFETY: an anonymous shared mapping with no address hint.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let slots = SharedSlots {
+            ptr: ptr.cast(),
+            len,
+        };
+        for i in 0..len {
+            slots.set(i, u64::MAX);
+        }
+        Ok(slots)
+    }
+
+    fn slot(&self, i: usize) -> &AtomicU64 {
+        assert!(i < self.len, "slot {i} out of {}", self.len);
+        // SAFETY: `i < len`; the mapping is page-aligned, zero-initialized and lives as long as self.
+        unsafe { &*self.ptr.add(i) }
+    }
+
+    /// Stores `value` in slot `i`.
+    pub fn set(&self, i: usize, value: u64) {
+        self.slot(i).store(value, Ordering::Relaxed);
+    }
+
+    /// Slot `i`, `None` if never set.
+    pub fn get(&self, i: usize) -> Option<u64> {
+        Some(self.slot(i).load(Ordering::Relaxed)).filter(|&v| v != u64::MAX)
+    }
+}
+
+impl Drop for SharedSlots {
+    fn drop(&mut self) {
+        let bytes = self.len.max(1) * std::mem::size_of::<AtomicU64>();
+        // SAFETY: unmaps exactly the mapping made in `new`.
+        unsafe {
+            libc::munmap(self.ptr.cast(), bytes);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Forked processes with futures: `concurrent.futures.ProcessPoolExecutor` in Rust.
+//!
+//! The module could not read a `ProcessPoolExecutor`'s results in a notebook (`BrokenProcessPool`,
+//! "cannot pickle"). Here [`submit`](ProcessExecutor::submit) forks a process that runs the
+//! closure (the child has a copy of it, so it needs no serialization) and sends the serde-encoded
+//! value back; the returned [`ProcessHandle`]'s [`result`](ProcessHandle::result) reads it.
+//! `map` is [`ProcessPool`](super::ProcessPool)'s engine with `chunksize = 1`, as
+//! `ProcessPoolExecutor.map` defaults to: each task is one round trip to a worker.
+//! See [`ProcessPool`](super::ProcessPool) for why fork, the wire format and the failure rules.
+
+use std::marker::PhantomData;
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::fork;
+use super::process_pool::fork_map;
+use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped};
+use crate::{Error, Result};
+
+/// A submitted job: its process while it runs, then its encoded outcome.
+#[derive(Debug)]
+enum Job {
+    Running {
+        pid: libc::pid_t,
+        stream: UnixStream,
+    },
+    Done(std::result::Result<Vec<u8>, String>),
+}
+
+type Slot = Arc<Mutex<Job>>;
+
+fn lock(slot: &Slot) -> MutexGuard<'_, Job> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads a running job's frame, reaps its process and stores the outcome.
+fn complete(job: &mut Job) {
+    if let Job::Running { pid, stream } = job {
+        let mut reader = &*stream;
+        let frame = fork::read_frame_bytes(&mut reader);
+        let ending = fork::reap(*pid);
+        *job = Job::Done(match frame {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(format!("worker process {pid} {ending}")),
+            Err(e) => Err(format!("worker process {pid} {ending} ({e})")),
+        });
+    }
+}
+
+/// A pool of at most `workers` processes at a time; each submitted job runs in its own forked
+/// process, like a `ProcessPoolExecutor(max_workers=workers)`.
+///
+/// When `workers` jobs are running, `submit` waits for one of them to finish. Dropping the
+/// executor waits for every job (Python's `shutdown(wait=True)`), so no process outlives it.
+/// On Linux a job's process is killed if the thread that submitted it ends first (it is tied to
+/// that thread with `PR_SET_PDEATHSIG`, so no job outlives a killed kernel): submit from a
+/// thread that outlives the job.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let pool = ProcessExecutor::new(2)?;
+/// let handles: Vec<_> = (0..5u32)
+///     .map(|seed| pool.submit(move || random_square(seed)))
+///     .collect::<Result<_>>()?;
+/// let squares: Vec<u32> = handles.into_iter().map(|h| h.result()).collect::<Result<_>>()?;
+/// assert_eq!(squares, [25, 25, 64, 64, 49]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct ProcessExecutor {
+    workers: usize,
+    running: Mutex<Vec<Slot>>,
+    submitted: Mutex<usize>,
+}
+
+/// The future of one job submitted to a [`ProcessExecutor`].
+#[derive(Debug)]
+pub struct ProcessHandle<R> {
+    slot: Slot,
+    job: usize,
+    _value: PhantomData<fn() -> R>,
+}
+
+impl<R: DeserializeOwned> ProcessHandle<R> {
+    /// Has the job finished? Never blocks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ProcessExecutor::new(1)?;
+    /// let handle = pool.submit(|| 6 * 7)?;
+    /// while !handle.done() {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(handle.result()?, 42);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn done(&self) -> bool {
+        let mut job = lock(&self.slot);
+        let ready = match &*job {
+            Job::Done(_) => return true,
+            Job::Running { stream, .. } => fork::readable(&[stream], 0)[0],
+        };
+        if ready {
+            complete(&mut job);
+        }
+        ready
+    }
+
+    /// Waits for the job and returns its value.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TaskFailed`] when the job panicked or its process died.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ProcessExecutor::new(2)?;
+    /// let ok = pool.submit(|| vec![1u8, 2, 3])?;
+    /// let bad = pool.submit(|| -> u8 { panic!("no") })?;
+    /// assert_eq!(ok.result()?, [1, 2, 3]);
+    /// assert!(bad.result().unwrap_err().to_string().contains("no"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn result(self) -> Result<R> {
+        let mut job = lock(&self.slot);
+        complete(&mut job);
+        let failed = |message: String| Error::TaskFailed {
+            backend: "process-executor",
+            worker: self.job,
+            task: self.job,
+            input: String::new(),
+            message,
+        };
+        match &*job {
+            Job::Done(Ok(bytes)) => match fork::decode::<std::result::Result<R, String>>(bytes) {
+                Ok(value) => value.map_err(failed),
+                Err(e) => Err(failed(format!("unreadable result: {e}"))),
+            },
+            Job::Done(Err(message)) => Err(failed(message.clone())),
+            Job::Running { .. } => Err(failed("the job is still running".into())),
+        }
+    }
+}
+
+impl ProcessExecutor {
+    /// An executor of at most `workers` processes at a time.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroWorkers`] when `workers == 0`.
+    pub fn new(workers: usize) -> Result<Self> {
+        if workers == 0 {
+            return Err(Error::ZeroWorkers {
+                cores: super::cpu_count(),
+            });
+        }
+        Ok(ProcessExecutor {
+            workers,
+            running: Mutex::new(Vec::new()),
+            submitted: Mutex::new(0),
+        })
+    }
+
+    /// Forks a process that runs `job` and returns its handle at once (after waiting for a free
+    /// worker when `workers` jobs are running). Job `i` (in submission order) is worker and task
+    /// `i` in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the process cannot be forked.
+    pub fn submit<R, F>(&self, job: F) -> Result<ProcessHandle<R>>
+    where
+        R: Serialize + DeserializeOwned,
+        F: FnOnce() -> R,
+    {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        running.retain(|s| matches!(*lock(s), Job::Running { .. }));
+        while running.len() >= self.workers {
+            wait_any(&running);
+            running.retain(|s| matches!(*lock(s), Job::Running { .. }));
+        }
+        let mut job = Some(job);
+        let mut children = fork::fork_children(1, |_, mut stream| {
+            let Some(job) = job.take() else { return 3 };
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+                .map_err(|p| panic_message(p.as_ref()));
+            match fork::write_frame(&mut stream, &out) {
+                Ok(()) => 0,
+                Err(e) => {
+                    let message = format!("could not send the result: {e}");
+                    let _ = fork::write_frame(&mut stream, &Err::<R, _>(message));
+                    2
+                }
+            }
+        })
+        .map_err(|e| Error::Backend {
+            backend: "process-executor",
+            message: format!("could not fork a worker process: {e}"),
+        })?;
+        let child = children.pop().ok_or_else(|| Error::Backend {
+            backend: "process-executor",
+            message: "no worker process was forked".into(),
+        })?;
+        let slot = Arc::new(Mutex::new(Job::Running {
+            pid: child.pid,
+            stream: child.stream,
+        }));
+        running.push(Arc::clone(&slot));
+        let mut submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner());
+        *submitted += 1;
+        Ok(ProcessHandle {
+            slot,
+            job: *submitted - 1,
+            _value: PhantomData,
+        })
+    }
+}
+
+/// Waits until one of the running jobs has something to read (its result or its death), then
+/// completes every job that is ready.
+fn wait_any(running: &[Slot]) {
+    let mut guards: Vec<_> = running.iter().map(lock).collect();
+    let streams: Vec<&UnixStream> = guards
+        .iter()
+        .filter_map(|g| match &**g {
+            Job::Running { stream, .. } => Some(stream),
+            Job::Done(_) => None,
+        })
+        .collect();
+    if streams.is_empty() {
+        return;
+    }
+    let ready = fork::readable(&streams, -1);
+    let mut ready = ready.into_iter();
+    for g in guards.iter_mut() {
+        if matches!(**g, Job::Running { .. }) && ready.next().unwrap_or(false) {
+            complete(g);
+        }
+    }
+}
+
+impl Drop for ProcessExecutor {
+    fn drop(&mut self) {
+        let running = self.running.get_mut().unwrap_or_else(|e| e.into_inner());
+        for slot in running.drain(..) {
+            complete(&mut lock(&slot));
+        }
+    }
+}
+
+impl Backend for ProcessExecutor {
+    fn kind(&self) -> BackendKind {
+        BackendKind::ProcessExecutor
+    }
+
+    fn workers(&self) -> usize {
+        self.workers
+    }
+
+    fn map_with<K: Kernel>(
+        &self,
+        kernel: &K,
+        inputs: &[K::Input],
+        options: &MapOptions,
+    ) -> Result<Mapped<K::Output>> {
+        fork_map(self.kind(), self.workers, 1, kernel, inputs, options)
+    }
+}
