@@ -8,6 +8,8 @@
 //!   division split into subintervals (done right), plus Miller–Rabin.
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart.
+//! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart.
+//! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
@@ -29,6 +31,8 @@
 pub mod backends;
 pub mod breakpoints;
 pub mod cli;
+pub mod cluster;
+pub mod dask;
 mod error;
 pub mod gas;
 #[cfg(feature = "mpi")]

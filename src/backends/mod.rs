@@ -10,6 +10,8 @@
 //! | [`Threads`] | `threading` | std scoped threads, one contiguous chunk per worker |
 //! | [`RayonPool`] | (none: Rust's own) | a rayon work-stealing pool of a chosen size |
 //! | [`ThreadExecutor`] | `concurrent.futures.ThreadPoolExecutor` | a fixed pool; `submit` returns a handle |
+//! | [`Cluster`](crate::cluster::Cluster) | `ipyparallel` | engine processes, kernels by name |
+//! | [`Dask`](crate::dask::Dask) | `dask` | a task graph, one task per partition |
 //!
 //! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
 
@@ -192,8 +194,9 @@ pub trait Backend {
     ///
     /// for kind in BackendKind::ALL {
     ///     let backend = kind.build(2)?;
-    ///     let squares = backend.map(&kernel("square", |x: &u32| x * x), &[1, 2, 3])?;
-    ///     assert_eq!(squares.results, [1, 4, 9], "{}", kind.name());
+    ///     // A name the cluster's engines know; they run their own compiled copy.
+    ///     let squares = backend.map(&kernel("random-square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+    ///     assert_eq!(squares.results, [25, 25, 64], "{}", kind.name());
     /// }
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -225,15 +228,22 @@ pub enum BackendKind {
     Rayon,
     /// A fixed thread pool with submit/handle, like `concurrent.futures.ThreadPoolExecutor`.
     ThreadExecutor,
+    /// Long-lived engine processes, load-balanced, like `ipyparallel` (see [`crate::cluster`]).
+    Cluster,
+    /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
+    /// [`crate::dask`]).
+    Dask,
 }
 
 impl BackendKind {
     /// Every backend, in the order of the summary table.
-    pub const ALL: [BackendKind; 4] = [
+    pub const ALL: [BackendKind; 6] = [
         BackendKind::Sequential,
         BackendKind::Threads,
         BackendKind::Rayon,
         BackendKind::ThreadExecutor,
+        BackendKind::Cluster,
+        BackendKind::Dask,
     ];
 
     /// The name used on the command line and in JSON.
@@ -249,6 +259,8 @@ impl BackendKind {
             BackendKind::Threads => "threads",
             BackendKind::Rayon => "rayon",
             BackendKind::ThreadExecutor => "thread-executor",
+            BackendKind::Cluster => "cluster",
+            BackendKind::Dask => "dask",
         }
     }
 
@@ -259,6 +271,8 @@ impl BackendKind {
             BackendKind::Threads => "threading (one chunk per thread)",
             BackendKind::Rayon => "(Rust) rayon work stealing",
             BackendKind::ThreadExecutor => "concurrent.futures ThreadPoolExecutor",
+            BackendKind::Cluster => "ipyparallel load-balanced view",
+            BackendKind::Dask => "dask bag (npartitions = workers)",
         }
     }
 
@@ -274,6 +288,12 @@ impl BackendKind {
             }
             BackendKind::ThreadExecutor => {
                 "fixed thread pool, one submitted job per input, handles in order; for I/O-bound work"
+            }
+            BackendKind::Cluster => {
+                "engine processes that outlive notebook cells; runs kernels registered by name"
+            }
+            BackendKind::Dask => {
+                "task graph on a worker pool, one task per partition; delayed, futures and bags"
             }
         }
     }
@@ -294,6 +314,8 @@ impl BackendKind {
             BackendKind::ThreadExecutor => {
                 AnyBackend::ThreadExecutor(ThreadExecutor::new(workers)?)
             }
+            BackendKind::Cluster => AnyBackend::Cluster(crate::cluster::Cluster::start(workers)?),
+            BackendKind::Dask => AnyBackend::Dask(crate::dask::Dask::new(workers)?),
         })
     }
 }
@@ -316,6 +338,10 @@ pub enum AnyBackend {
     Rayon(RayonPool),
     /// See [`ThreadExecutor`].
     ThreadExecutor(ThreadExecutor),
+    /// See [`Cluster`](crate::cluster::Cluster); the engines live as long as this value.
+    Cluster(crate::cluster::Cluster),
+    /// See [`Dask`](crate::dask::Dask).
+    Dask(crate::dask::Dask),
 }
 
 impl Backend for AnyBackend {
@@ -325,6 +351,8 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.kind(),
             AnyBackend::Rayon(b) => b.kind(),
             AnyBackend::ThreadExecutor(b) => b.kind(),
+            AnyBackend::Cluster(b) => b.kind(),
+            AnyBackend::Dask(b) => b.kind(),
         }
     }
 
@@ -334,6 +362,8 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.workers(),
             AnyBackend::Rayon(b) => b.workers(),
             AnyBackend::ThreadExecutor(b) => b.workers(),
+            AnyBackend::Cluster(b) => b.workers(),
+            AnyBackend::Dask(b) => b.workers(),
         }
     }
 
@@ -348,6 +378,8 @@ impl Backend for AnyBackend {
             AnyBackend::Threads(b) => b.map_with(kernel, inputs, options),
             AnyBackend::Rayon(b) => b.map_with(kernel, inputs, options),
             AnyBackend::ThreadExecutor(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Cluster(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Dask(b) => b.map_with(kernel, inputs, options),
         }
     }
 }
