@@ -73,7 +73,8 @@ impl KernelRegistry {
     /// # Examples
     ///
     /// ```
-    /// let names: Vec<_> = parlab::cluster::KernelRegistry::builtin().names().collect();
+    /// let registry = parlab::cluster::KernelRegistry::builtin();
+    /// let names: Vec<_> = registry.names().collect();
     /// assert_eq!(names, ["noop", "random-square", "sleep", "squares", "trial-division"]);
     /// ```
     pub fn builtin() -> Self {
@@ -117,7 +118,7 @@ impl KernelRegistry {
     /// # Examples
     ///
     /// ```
-    /// use parlab::tasks::TrialKernel;
+    /// use parlab::tasks::primes::TrialKernel;
     ///
     /// let registry = parlab::cluster::KernelRegistry::new().register_kernel(TrialKernel::new);
     /// assert_eq!(registry.names().collect::<Vec<_>>(), ["trial-division"]);
