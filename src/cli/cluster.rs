@@ -250,6 +250,14 @@ fn bench(count: u64, per_task: u32, prime: u64, workers: usize) -> Result<()> {
     let m = cluster.load_balanced().map(&noop, &inputs)?;
     check(m.results == inputs, "noop")?;
     row("noop, cluster load-balanced", inputs.len(), m.seconds, None);
+    let m = cluster.load_balanced().prefetch(1).map(&noop, &inputs)?;
+    check(m.results == inputs, "noop")?;
+    row(
+        "noop, cluster load-balanced (prefetch 1: round trips)",
+        inputs.len(),
+        m.seconds,
+        None,
+    );
     let m = cluster.direct().map(&noop, &inputs)?;
     check(m.results == inputs, "noop")?;
     row("noop, cluster direct", inputs.len(), m.seconds, None);

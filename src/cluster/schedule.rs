@@ -18,10 +18,11 @@ use crate::{Error, Result};
 
 /// How tasks are given to engines.
 pub(crate) enum Plan {
-    /// One shared queue; `window` tasks in flight per engine at most.
+    /// One shared queue; `window` tasks in flight per engine at most, or, when `None`, as many
+    /// as the engine runs in about [`QUEUED_NS`] (2 to 256).
     Balanced {
         /// Tasks in flight per engine.
-        window: usize,
+        window: Option<usize>,
     },
     /// `queues[e]` are the tasks of engine `e` (indices into the engines slice).
     Direct {
@@ -34,6 +35,10 @@ pub(crate) enum Plan {
 /// enough that a failed map stops soon.
 const DIRECT_WINDOW: usize = 64;
 
+/// Work to keep queued per engine in an adaptive load-balanced map: enough tiny tasks to hide
+/// the round trip, never more than a millisecond of imbalance at the end.
+const QUEUED_NS: u64 = 1_000_000;
+
 struct State<O> {
     shared: VecDeque<usize>,
     own: Vec<VecDeque<usize>>,
@@ -43,9 +48,19 @@ struct State<O> {
     done: usize,
     error: Option<Error>,
     dead: Vec<bool>,
+    /// Per engine: tasks answered and nanoseconds spent in them, for the adaptive window.
+    answered: Vec<(u64, u64)>,
 }
 
 impl<O> State<O> {
+    fn window(&self, e: usize, fixed: Option<usize>) -> usize {
+        match (fixed, self.answered[e]) {
+            (Some(w), _) => w,
+            (None, (0, _)) => 2,
+            (None, (count, busy)) => (QUEUED_NS * count / busy.max(1)).clamp(2, 256) as usize,
+        }
+    }
+
     fn finished(&self) -> bool {
         self.done == self.results.len() || self.error.is_some()
     }
@@ -86,10 +101,10 @@ pub(crate) fn run<K: Kernel>(
         Plan::Balanced { window } => (
             (0..inputs.len()).collect(),
             vec![VecDeque::new(); n],
-            window.max(1),
+            window.map(|w| w.max(1)),
             true,
         ),
-        Plan::Direct { queues } => (VecDeque::new(), queues, DIRECT_WINDOW, false),
+        Plan::Direct { queues } => (VecDeque::new(), queues, Some(DIRECT_WINDOW), false),
     };
     let shared = Shared {
         state: Mutex::new(State {
@@ -101,6 +116,7 @@ pub(crate) fn run<K: Kernel>(
             done: 0,
             error: None,
             dead: vec![false; n],
+            answered: vec![(0, 0); n],
         }),
         wake: Condvar::new(),
     };
@@ -151,7 +167,7 @@ fn writer<I: serde::Serialize, O>(
     shared: &Shared<O>,
     e: usize,
     kernel: u32,
-    window: usize,
+    window: Option<usize>,
     inputs: &[I],
     stdin: &mut impl Write,
 ) {
@@ -162,7 +178,7 @@ fn writer<I: serde::Serialize, O>(
                 if st.finished() || st.dead[e] {
                     return;
                 }
-                let room = window.saturating_sub(st.in_flight[e].len());
+                let room = st.window(e, window).saturating_sub(st.in_flight[e].len());
                 let st_ref = &mut *st;
                 let queue = if st_ref.own[e].is_empty() {
                     &mut st_ref.shared
@@ -224,6 +240,8 @@ fn reader<K: Kernel>(
                 output,
             })) => {
                 let task = id as usize;
+                let (count, busy) = st.answered[e];
+                st.answered[e] = (count + 1, busy + end.saturating_sub(start));
                 if st.in_flight[e].pop_front() != Some(task) {
                     st.fail(broken(engine_id, "answered a task it was not sent"));
                 } else if st.results[task].is_none() {
