@@ -298,6 +298,22 @@ impl BackendKind {
         }
     }
 
+    /// Can this backend run any [`Kernel`], closures included? False for the
+    /// [`Cluster`](BackendKind::Cluster), whose engines run only kernels compiled into them,
+    /// looked up by [`Kernel::name`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::backends::BackendKind;
+    ///
+    /// assert!(BackendKind::Rayon.runs_closures());
+    /// assert!(!BackendKind::Cluster.runs_closures());
+    /// ```
+    pub fn runs_closures(self) -> bool {
+        !matches!(self, BackendKind::Cluster)
+    }
+
     /// Starts this backend with `workers` workers (the sequential backend always has one).
     ///
     /// # Errors

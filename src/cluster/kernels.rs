@@ -15,8 +15,8 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::protocol::{decode, encode, KernelInfo};
 use crate::backends::{kernel, panic_message, Kernel};
 use crate::tasks::primes::TrialKernel;
-use crate::tasks::random_square;
 use crate::tasks::squares::{squares_into, Block};
+use crate::tasks::{random_square, smallest_factor_in};
 
 type Erased = Box<dyn Fn(&[u8]) -> Result<Vec<u8>, String> + Send + Sync>;
 
@@ -64,6 +64,7 @@ impl KernelRegistry {
     /// | `squares` | [`Block`] → `Vec<u32>` | the squares of a block of seeds ([`squares`](crate::tasks::squares())) |
     /// | `random-square` | `u32` → `u32` | one seed's square ([`random_square`]) |
     /// | `trial-division` | [`Subinterval`](crate::tasks::Subinterval) → `Option<u64>` | [`TrialKernel`] |
+    /// | `module-is-primeP` | [`Subinterval`](crate::tasks::Subinterval) → `Option<u64>` | [`smallest_factor_in`], no early exit (breakpoint 1) |
     /// | `noop` | `u64` → `u64` | returns its input: measures the per-task overhead |
     /// | `sleep` | `(u64, u64)` → `u64` | sleeps the second number of µs, returns the first |
     ///
@@ -75,7 +76,10 @@ impl KernelRegistry {
     /// ```
     /// let registry = parlab::cluster::KernelRegistry::builtin();
     /// let names: Vec<_> = registry.names().collect();
-    /// assert_eq!(names, ["noop", "random-square", "sleep", "squares", "trial-division"]);
+    /// assert_eq!(
+    ///     names,
+    ///     ["module-is-primeP", "noop", "random-square", "sleep", "squares", "trial-division"]
+    /// );
     /// ```
     pub fn builtin() -> Self {
         KernelRegistry::new()
@@ -86,6 +90,7 @@ impl KernelRegistry {
             })
             .register("random-square", |s: &u32| random_square(*s))
             .register_kernel(TrialKernel::new)
+            .register("module-is-primeP", smallest_factor_in)
             .register("noop", |x: &u64| *x)
             .register("sleep", |&(value, micros): &(u64, u64)| {
                 std::thread::sleep(std::time::Duration::from_micros(micros));
