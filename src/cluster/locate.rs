@@ -48,6 +48,7 @@ pub(crate) fn engine_path(explicit: Option<&Path>) -> Result<PathBuf> {
 fn build_with_cargo() -> Result<PathBuf> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("parlab: building {ENGINE_BIN} with cargo (about a minute the first time)");
     let output = Command::new(&cargo)
         .args(["build", "--release", "--bin", ENGINE_BIN])
         .arg("--message-format=json-render-diagnostics")
