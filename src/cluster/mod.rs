@@ -282,6 +282,13 @@ impl Cluster {
     }
 }
 
+/// One line, as `parlab cluster list` prints it.
+impl std::fmt::Display for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.entry.fmt(f)
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop_all();
