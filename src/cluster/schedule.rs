@@ -86,13 +86,15 @@ impl<O> Shared<O> {
 }
 
 /// Runs `kernel` over `inputs` on `engines` (all alive), whose kernel tables hold `kernel` at
-/// `index[e]`. Engines found dead are marked so in `engines`.
+/// `index[e]`. Engines found dead are marked so in `engines`. `workers` is the cluster's
+/// engine count, for the task stream (engine ids stay those of the cluster).
 pub(crate) fn run<K: Kernel>(
     engines: &mut [&mut Engine],
     index: &[u32],
     inputs: &[K::Input],
     plan: Plan,
     options: &MapOptions,
+    workers: usize,
 ) -> Result<Mapped<K::Output>> {
     let origin = std::time::Instant::now();
     let origin_ns = monotonic_ns();
@@ -152,7 +154,7 @@ pub(crate) fn run<K: Kernel>(
         spans.sort_by_key(|s| s.task);
         TaskStream {
             backend: crate::backends::BackendKind::Cluster.name().to_string(),
-            workers: n,
+            workers,
             spans,
         }
     });
@@ -231,22 +233,22 @@ fn reader<K: Kernel>(
             }
         }
         let reply = read_frame::<Reply>(stdout);
+        // Decode outside the lock: outputs can be large (a block of squares).
+        let decoded = match &reply {
+            Ok(Some(Reply::Done { output, .. })) => Some(decode::<K::Output>(output)),
+            _ => None,
+        };
         let mut st = shared.lock();
         match reply {
-            Ok(Some(Reply::Done {
-                id,
-                start,
-                end,
-                output,
-            })) => {
+            Ok(Some(Reply::Done { id, start, end, .. })) => {
                 let task = id as usize;
                 let (count, busy) = st.answered[e];
                 st.answered[e] = (count + 1, busy + end.saturating_sub(start));
                 if st.in_flight[e].pop_front() != Some(task) {
                     st.fail(broken(engine_id, "answered a task it was not sent"));
                 } else if st.results[task].is_none() {
-                    match decode::<K::Output>(&output) {
-                        Ok(out) => {
+                    match decoded {
+                        Some(Ok(out)) => {
                             st.results[task] = Some(out);
                             st.done += 1;
                             if options.trace {
@@ -258,7 +260,8 @@ fn reader<K: Kernel>(
                                 });
                             }
                         }
-                        Err(err) => st.fail(broken(engine_id, &format!("bad output: {err}"))),
+                        Some(Err(err)) => st.fail(broken(engine_id, &format!("bad output: {err}"))),
+                        None => {}
                     }
                 }
             }

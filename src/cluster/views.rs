@@ -101,6 +101,7 @@ fn run_on<K: Kernel>(
     plan: impl FnOnce(&[&mut Engine]) -> Result<Plan>,
 ) -> Result<Mapped<K::Output>> {
     let mut guard = cluster.lock();
+    let workers = guard.len();
     let mut engines: Vec<&mut Engine> = guard.iter_mut().filter(|e| e.alive).collect();
     if engines.is_empty() {
         return Err(Error::Backend {
@@ -110,7 +111,7 @@ fn run_on<K: Kernel>(
     }
     let index = resolve(&engines, kernel)?;
     let plan = plan(&engines)?;
-    schedule::run::<K>(&mut engines, &index, inputs, plan, options)
+    schedule::run::<K>(&mut engines, &index, inputs, plan, options, workers)
 }
 
 impl<'a> LoadBalancedView<'a> {
