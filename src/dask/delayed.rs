@@ -6,15 +6,17 @@ use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
+use super::pool::Submitter;
 use super::Client;
 use crate::backends::{panic_message, Span, TaskStream};
 use crate::{Error, Result};
 
 type Value = Arc<dyn Any + Send + Sync>;
-type Thunk = Box<dyn Fn(&[&Value]) -> Value + Send + Sync>;
+/// A node's computation: its dependencies' values and the index of the worker running it.
+type Thunk = Box<dyn Fn(&[&Value], usize) -> Value + Send + Sync>;
 
 struct Node {
     name: String,
@@ -46,7 +48,7 @@ struct Node {
 /// ```
 #[derive(Clone, Default)]
 pub struct Graph {
-    nodes: Rc<RefCell<Vec<Node>>>,
+    nodes: Rc<RefCell<Vec<Arc<Node>>>>,
 }
 
 impl std::fmt::Debug for Graph {
@@ -115,7 +117,7 @@ impl Graph {
 
     fn push<T>(&self, name: String, deps: Vec<usize>, run: Thunk) -> Delayed<T> {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node { name, deps, run });
+        nodes.push(Arc::new(Node { name, deps, run }));
         Delayed {
             graph: self.clone(),
             node: nodes.len() - 1,
@@ -136,7 +138,7 @@ impl Graph {
         self.push(
             "value".into(),
             Vec::new(),
-            Box::new(move |_| Arc::clone(&x)),
+            Box::new(move |_, _| Arc::clone(&x)),
         )
     }
 
@@ -151,6 +153,19 @@ impl Graph {
         self.delayed1(f, &x)
     }
 
+    /// [`delayed`](Self::delayed) for `f(&x, worker)`, where `worker` is the index of the worker
+    /// that runs the node (for backends that record their own task streams).
+    pub(crate) fn delayed_on_worker<A, R, F>(&self, f: F, x: A) -> Delayed<R>
+    where
+        A: Send + Sync + 'static,
+        R: Send + Sync + 'static,
+        F: Fn(&A, usize) -> R + Send + Sync + 'static,
+    {
+        let x = self.value(x);
+        let run: Thunk = Box::new(move |args, worker| Arc::new(f(get::<A>(args[0]), worker)));
+        self.push(short_name::<F>(), vec![x.node], run)
+    }
+
     /// A node for `f(&a)` once `a` is computed.
     ///
     /// # Panics
@@ -163,7 +178,7 @@ impl Graph {
         F: Fn(&A) -> R + Send + Sync + 'static,
     {
         self.check(a);
-        let run: Thunk = Box::new(move |args| Arc::new(f(get::<A>(args[0]))));
+        let run: Thunk = Box::new(move |args, _| Arc::new(f(get::<A>(args[0]))));
         self.push(short_name::<F>(), vec![a.node], run)
     }
 
@@ -181,7 +196,7 @@ impl Graph {
     {
         self.check(a);
         self.check(b);
-        let run: Thunk = Box::new(move |args| Arc::new(f(get::<A>(args[0]), get::<B>(args[1]))));
+        let run: Thunk = Box::new(move |args, _| Arc::new(f(get::<A>(args[0]), get::<B>(args[1]))));
         self.push(short_name::<F>(), vec![a.node, b.node], run)
     }
 
@@ -211,7 +226,7 @@ impl Graph {
         F: Fn(&[&T]) -> R + Send + Sync + 'static,
     {
         parts.iter().for_each(|p| self.check(p));
-        let run: Thunk = Box::new(move |args| {
+        let run: Thunk = Box::new(move |args, _| {
             let parts: Vec<&T> = args.iter().map(|a| get::<T>(a)).collect();
             Arc::new(f(&parts))
         });
@@ -255,17 +270,12 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn compute_traced(&self, client: &Client, trace: bool) -> Result<(T, Option<TaskStream>)> {
-        let nodes = self.graph.nodes.borrow();
-        let (values, spans) = run_graph(&nodes, self.node, client, trace)?;
-        let value = values[self.node]
-            .get()
-            .map(|v| Arc::clone(v).downcast::<T>())
-            .and_then(|v| v.ok())
-            .ok_or_else(|| Error::Backend {
-                backend: "dask",
-                message: "the target node produced no value".into(),
-            })?;
-        drop(values);
+        let nodes: Vec<Arc<Node>> = self.graph.nodes.borrow().clone();
+        let (value, spans) = run_graph(nodes, self.node, client, trace)?;
+        let value = value.downcast::<T>().map_err(|_| Error::Backend {
+            backend: "dask",
+            message: "the target node holds a value of another type".into(),
+        })?;
         let value = Arc::try_unwrap(value).unwrap_or_else(|shared| (*shared).clone());
         let stream = trace.then(|| TaskStream {
             backend: "dask".into(),
@@ -276,11 +286,29 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     }
 }
 
-type Computed = (Vec<OnceLock<Value>>, Vec<Span>);
+/// The shared state of one `compute`.
+struct Run {
+    nodes: Vec<Arc<Node>>,
+    dependents: Vec<Vec<usize>>,
+    pending: Vec<AtomicUsize>,
+    values: Vec<OnceLock<Value>>,
+    spans: Mutex<Vec<Span>>,
+    /// Needed nodes not yet done, and the first error.
+    progress: Mutex<(usize, Option<Error>)>,
+    finished: Condvar,
+    origin: Instant,
+    trace: bool,
+}
 
-/// Runs `target` and its ancestors on the client's pool from a ready queue.
-fn run_graph(nodes: &[Node], target: usize, client: &Client, trace: bool) -> Result<Computed> {
-    // The ancestors of `target`, and for each, how many of its dependencies are pending.
+/// Runs `target` and its ancestors on the client's workers from a ready queue: a node is
+/// submitted as soon as its last dependency is done.
+fn run_graph(
+    nodes: Vec<Arc<Node>>,
+    target: usize,
+    client: &Client,
+    trace: bool,
+) -> Result<(Value, Vec<Span>)> {
+    // The ancestors of `target`, and for each node its needed dependents.
     let mut needed = vec![false; nodes.len()];
     let mut stack = vec![target];
     while let Some(i) = stack.pop() {
@@ -294,94 +322,102 @@ fn run_graph(nodes: &[Node], target: usize, client: &Client, trace: bool) -> Res
             dependents[d].push(i);
         }
     }
-    let pending: Vec<AtomicUsize> = nodes
-        .iter()
-        .map(|n| AtomicUsize::new(n.deps.len()))
+    let roots: Vec<usize> = (0..nodes.len())
+        .filter(|&i| needed[i] && nodes[i].deps.is_empty())
         .collect();
-    let values: Vec<OnceLock<Value>> = nodes.iter().map(|_| OnceLock::new()).collect();
-    let spans = Mutex::new(Vec::new());
-    let error = Mutex::new(None::<Error>);
-    let origin = Instant::now();
-    let ctx = Ctx {
+    let run = Arc::new(Run {
+        pending: nodes
+            .iter()
+            .map(|n| AtomicUsize::new(n.deps.len()))
+            .collect(),
+        values: nodes.iter().map(|_| OnceLock::new()).collect(),
         nodes,
-        dependents: &dependents,
-        pending: &pending,
-        values: &values,
-        spans: &spans,
-        error: &error,
-        origin,
+        dependents,
+        spans: Mutex::new(Vec::new()),
+        progress: Mutex::new((needed.iter().filter(|&&n| n).count(), None)),
+        finished: Condvar::new(),
+        origin: Instant::now(),
         trace,
-    };
-    let ctx = &ctx;
-    client.pool().scope(|scope| {
-        for (i, node) in nodes.iter().enumerate() {
-            if needed[i] && node.deps.is_empty() {
-                scope.spawn(move |s| ctx.run(s, i));
-            }
-        }
     });
-    if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    let submitter = client.submitter();
+    for i in roots {
+        submit(&run, submitter, i);
+    }
+    let mut progress = run.progress.lock().unwrap_or_else(|p| p.into_inner());
+    while progress.0 > 0 && progress.1.is_none() {
+        progress = run
+            .finished
+            .wait(progress)
+            .unwrap_or_else(|p| p.into_inner());
+    }
+    if let Some(e) = progress.1.take() {
         return Err(e);
     }
-    let mut spans = spans.into_inner().unwrap_or_else(|p| p.into_inner());
-    spans.sort_by_key(|s: &Span| s.task);
-    Ok((values, spans))
+    drop(progress);
+    let value = run.values[target]
+        .get()
+        .cloned()
+        .ok_or_else(|| Error::Backend {
+            backend: "dask",
+            message: "the target node produced no value".into(),
+        })?;
+    let mut spans = std::mem::take(&mut *run.spans.lock().unwrap_or_else(|p| p.into_inner()));
+    spans.sort_by_key(|s| s.task);
+    Ok((value, spans))
 }
 
-struct Ctx<'a> {
-    nodes: &'a [Node],
-    dependents: &'a [Vec<usize>],
-    pending: &'a [AtomicUsize],
-    values: &'a [OnceLock<Value>],
-    spans: &'a Mutex<Vec<Span>>,
-    error: &'a Mutex<Option<Error>>,
-    origin: Instant,
-    trace: bool,
+fn submit(run: &Arc<Run>, submitter: &Arc<Submitter>, i: usize) {
+    let (run, next) = (Arc::clone(run), Arc::clone(submitter));
+    submitter.submit(Box::new(move |worker| run_node(&run, &next, i, worker)));
 }
 
-impl<'a> Ctx<'a> {
-    fn run<'s>(&'s self, scope: &rayon::Scope<'s>, i: usize) {
-        let node = &self.nodes[i];
-        let worker = rayon::current_thread_index().unwrap_or(0);
-        let start = self.origin.elapsed().as_secs_f64();
-        let args: Vec<&Value> = node
-            .deps
-            .iter()
-            .filter_map(|&d| self.values[d].get())
-            .collect();
-        match catch_unwind(AssertUnwindSafe(|| (node.run)(&args))) {
-            Ok(value) => {
-                let _ = self.values[i].set(value);
-            }
-            Err(payload) => {
-                let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
-                error.get_or_insert(Error::TaskFailed {
-                    backend: "dask",
-                    worker,
-                    task: i,
-                    input: format!("node {}-{i}", node.name),
-                    message: panic_message(payload.as_ref()),
-                });
-                return; // its dependents never become ready
-            }
-        }
-        if self.trace {
-            let end = self.origin.elapsed().as_secs_f64();
-            let span = Span {
-                task: i,
+fn run_node(run: &Arc<Run>, submitter: &Arc<Submitter>, i: usize, worker: usize) {
+    let node = &run.nodes[i];
+    let start = run.origin.elapsed().as_secs_f64();
+    let args: Vec<&Value> = node
+        .deps
+        .iter()
+        .filter_map(|&d| run.values[d].get())
+        .collect();
+    let outcome = catch_unwind(AssertUnwindSafe(|| (node.run)(&args, worker)));
+    drop(args);
+    let value = match outcome {
+        Ok(value) => value,
+        Err(payload) => {
+            let mut progress = run.progress.lock().unwrap_or_else(|p| p.into_inner());
+            progress.1.get_or_insert(Error::TaskFailed {
+                backend: "dask",
                 worker,
-                start,
-                end,
-            };
-            self.spans
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(span);
+                task: i,
+                input: format!("node {}-{i}", node.name),
+                message: panic_message(payload.as_ref()),
+            });
+            run.finished.notify_all();
+            return; // its dependents never become ready
         }
-        for &d in &self.dependents[i] {
-            if self.pending[d].fetch_sub(1, Ordering::AcqRel) == 1 {
-                scope.spawn(move |s| self.run(s, d));
-            }
+    };
+    let _ = run.values[i].set(value);
+    if run.trace {
+        let end = run.origin.elapsed().as_secs_f64();
+        let span = Span {
+            task: i,
+            worker,
+            start,
+            end,
+        };
+        run.spans
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(span);
+    }
+    for &d in &run.dependents[i] {
+        if run.pending[d].fetch_sub(1, Ordering::AcqRel) == 1 {
+            submit(run, submitter, d);
         }
+    }
+    let mut progress = run.progress.lock().unwrap_or_else(|p| p.into_inner());
+    progress.0 -= 1;
+    if progress.0 == 0 {
+        run.finished.notify_all();
     }
 }

@@ -8,7 +8,8 @@
 //!   partition: how partitioning removes that overhead.
 //! - [`Dask`]: the [`Backend`] for the summary table, a bag with `npartitions = workers`.
 //!
-//! All run on the [`Client`]'s own thread pool (a value you hold, never a global one).
+//! All run on the [`Client`]'s own worker threads (a value you hold, never a global pool; plain
+//! std threads, not rayon, so that a client made in one notebook cell works in the next).
 
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,9 @@ use crate::{Error, Result};
 
 mod bag;
 mod delayed;
+mod pool;
+
+use pool::{Pool, Submitter};
 
 pub use bag::Bag;
 pub use delayed::{Delayed, Graph};
@@ -41,7 +45,7 @@ pub use delayed::{Delayed, Graph};
 /// ```
 #[derive(Debug)]
 pub struct Client {
-    pool: rayon::ThreadPool,
+    pool: Pool,
     workers: usize,
 }
 
@@ -64,14 +68,7 @@ impl Client {
                 cores: crate::backends::cpu_count(),
             });
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(workers)
-            .thread_name(|i| format!("parlab-dask-{i}"))
-            .build()
-            .map_err(|e| Error::Backend {
-                backend: "dask",
-                message: format!("could not start {workers} threads: {e}"),
-            })?;
+        let pool = Pool::new(workers)?;
         Ok(Client { pool, workers })
     }
 
@@ -80,8 +77,8 @@ impl Client {
         self.workers
     }
 
-    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        &self.pool
+    pub(crate) fn submitter(&self) -> &Arc<Submitter> {
+        self.pool.submitter()
     }
 
     /// Submits one task per input at once and returns their futures (`client.map`).
@@ -90,8 +87,7 @@ impl Client {
         let origin = Instant::now();
         for (task, input) in inputs.iter().enumerate() {
             let (tx, kernel, input) = (tx.clone(), kernel.clone(), input.clone());
-            self.pool.spawn(move || {
-                let worker = rayon::current_thread_index().unwrap_or(0);
+            self.pool.submitter().submit(Box::new(move |worker| {
                 let start = origin.elapsed().as_secs_f64();
                 let out =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kernel.call(&input)))
@@ -107,7 +103,7 @@ impl Client {
                         end,
                     },
                 ));
-            });
+            }));
         }
         Futures {
             rx,
@@ -221,15 +217,14 @@ impl Backend for Dask {
             let chunk: Vec<K::Input> = inputs[first..first + len].to_vec();
             let (kernel, trace) = (kernel.clone(), options.trace);
             let (slots, failure) = (Arc::clone(&slots), Arc::clone(&failure));
-            let part = graph.delayed(
-                move |&offset: &usize| {
+            let part = graph.delayed_on_worker(
+                move |&offset: &usize, worker: usize| {
                     let runner = Runner {
                         kernel: &kernel,
                         backend: BackendKind::Dask,
                         origin,
                         trace,
                     };
-                    let worker = rayon::current_thread_index().unwrap_or(0);
                     let mut spans = Vec::new();
                     let outs: Result<Vec<_>> = chunk
                         .iter()
