@@ -259,3 +259,18 @@ fn a_program_of_your_own_can_serve_more_kernels() {
     );
     let _ = KernelRegistry::builtin();
 }
+
+#[test]
+fn the_gas_exercise_runs_on_the_engines_bit_identically() {
+    let cluster = start(2);
+    let params = GasParams {
+        particles: 300,
+        steps: 100,
+        ..GasParams::default()
+    };
+    let on_engines = simulate(&cluster, &params).unwrap();
+    let here = simulate(&Sequential, &params).unwrap();
+    assert_eq!(on_engines.paths, here.paths);
+    assert_eq!(on_engines.speeds, here.speeds);
+    assert_eq!(on_engines.pressure, here.pressure);
+}

@@ -116,3 +116,16 @@ fn panics_become_task_errors() {
         .unwrap_err();
     assert!(matches!(err, Error::TaskFailed { task: 2, .. }), "{err}");
 }
+
+#[test]
+fn the_gas_exercise_runs_on_dask_bit_identically() {
+    let params = parlab::gas::GasParams {
+        particles: 300,
+        steps: 100,
+        ..Default::default()
+    };
+    let on_dask = parlab::gas::simulate(&Dask::new(2).unwrap(), &params).unwrap();
+    let here = parlab::gas::simulate(&Sequential, &params).unwrap();
+    assert_eq!(on_dask.paths, here.paths);
+    assert_eq!(on_dask.speeds, here.speeds);
+}

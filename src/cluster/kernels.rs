@@ -68,8 +68,10 @@ impl KernelRegistry {
     /// | `noop` | `u64` → `u64` | returns its input: measures the per-task overhead |
     /// | `sleep` | `(u64, u64)` → `u64` | sleeps the second number of µs, returns the first |
     ///
-    /// Extension point: when a task module gains a kernel (the gas exercise, for one), add one
-    /// `.register(...)` line here so that the cluster backend can run it.
+    /// | `gas` | [`GasBlock`](crate::gas::GasBlock) → [`BlockOutcome`](crate::gas::BlockOutcome) | [`run_block`](crate::gas::run_block) (Exercise 1) |
+    ///
+    /// Extension point: when a module gains a kernel, add one `.register(...)` line here so that
+    /// the cluster backend can run it.
     ///
     /// # Examples
     ///
@@ -78,7 +80,7 @@ impl KernelRegistry {
     /// let names: Vec<_> = registry.names().collect();
     /// assert_eq!(
     ///     names,
-    ///     ["module-is-primeP", "noop", "random-square", "sleep", "squares", "trial-division"]
+    ///     ["gas", "module-is-primeP", "noop", "random-square", "sleep", "squares", "trial-division"]
     /// );
     /// ```
     pub fn builtin() -> Self {
@@ -91,6 +93,7 @@ impl KernelRegistry {
             .register("random-square", |s: &u32| random_square(*s))
             .register_kernel(TrialKernel::new)
             .register("module-is-primeP", smallest_factor_in)
+            .register("gas", crate::gas::run_block)
             .register("noop", |x: &u64| *x)
             .register("sleep", |&(value, micros): &(u64, u64)| {
                 std::thread::sleep(std::time::Duration::from_micros(micros));
