@@ -22,6 +22,7 @@ use crate::backends::{
 use crate::{Error, Result};
 
 mod bag;
+mod compute;
 mod delayed;
 mod pool;
 
