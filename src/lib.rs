@@ -9,6 +9,8 @@
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart; forked worker processes (`multiprocess.Pool`,
 //!   `ProcessPoolExecutor`, `joblib.Parallel`) that work inside a notebook; task streams.
+//! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart.
+//! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
@@ -30,6 +32,8 @@
 pub mod backends;
 pub mod breakpoints;
 pub mod cli;
+pub mod cluster;
+pub mod dask;
 mod error;
 pub mod gas;
 #[cfg(feature = "mpi")]

@@ -94,7 +94,7 @@ fn every_backend_reports_progress_up_to_the_total() {
         let inputs: Vec<u32> = (0..40).collect();
         let mapped = backend
             .map_with(
-                &kernel("square", |s: &u32| random_square(*s)),
+                &kernel("random-square", |s: &u32| random_square(*s)),
                 &inputs,
                 &options,
             )

@@ -13,6 +13,8 @@
 //! | [`ProcessPool`] | `multiprocess.Pool.map` | forked worker processes pulling chunks of inputs |
 //! | [`ProcessExecutor`] | `concurrent.futures.ProcessPoolExecutor` | forked processes; `submit` returns a handle |
 //! | [`Parallel`] | `joblib.Parallel` | the thread or process pool, with joblib's progress lines |
+//! | [`Cluster`](crate::cluster::Cluster) | `ipyparallel` | engine processes, kernels by name |
+//! | [`Dask`](crate::dask::Dask) | `dask` | a task graph, one task per partition |
 //!
 //! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
 
@@ -247,8 +249,9 @@ pub trait Backend {
     ///
     /// for kind in BackendKind::ALL {
     ///     let backend = kind.build(2)?;
-    ///     let squares = backend.map(&kernel("square", |x: &u32| x * x), &[1, 2, 3])?;
-    ///     assert_eq!(squares.results, [1, 4, 9], "{}", kind.name());
+    ///     // A name the cluster's engines know; they run their own compiled copy.
+    ///     let squares = backend.map(&kernel("random-square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+    ///     assert_eq!(squares.results, [25, 25, 64], "{}", kind.name());
     /// }
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -286,11 +289,16 @@ pub enum BackendKind {
     ProcessExecutor,
     /// `joblib.Parallel`: the process pool (or thread pool) with joblib's progress lines.
     Joblib,
+    /// Long-lived engine processes, load-balanced, like `ipyparallel` (see [`crate::cluster`]).
+    Cluster,
+    /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
+    /// [`crate::dask`]).
+    Dask,
 }
 
 impl BackendKind {
     /// Every backend, in the order of the summary table.
-    pub const ALL: [BackendKind; 7] = [
+    pub const ALL: [BackendKind; 9] = [
         BackendKind::Sequential,
         BackendKind::Threads,
         BackendKind::Rayon,
@@ -298,6 +306,8 @@ impl BackendKind {
         BackendKind::ProcessPool,
         BackendKind::ProcessExecutor,
         BackendKind::Joblib,
+        BackendKind::Cluster,
+        BackendKind::Dask,
     ];
 
     /// The name used on the command line and in JSON.
@@ -316,6 +326,8 @@ impl BackendKind {
             BackendKind::ProcessPool => "process-pool",
             BackendKind::ProcessExecutor => "process-executor",
             BackendKind::Joblib => "joblib",
+            BackendKind::Cluster => "cluster",
+            BackendKind::Dask => "dask",
         }
     }
 
@@ -329,6 +341,8 @@ impl BackendKind {
             BackendKind::ProcessPool => "multiprocess.Pool",
             BackendKind::ProcessExecutor => "concurrent.futures ProcessPoolExecutor",
             BackendKind::Joblib => "joblib.Parallel",
+            BackendKind::Cluster => "ipyparallel load-balanced view",
+            BackendKind::Dask => "dask bag (npartitions = workers)",
         }
     }
 
@@ -354,7 +368,29 @@ impl BackendKind {
             BackendKind::Joblib => {
                 "process pool (or threads) with joblib's 'Done N out of M' progress lines on stderr"
             }
+            BackendKind::Cluster => {
+                "engine processes that outlive notebook cells; runs kernels registered by name"
+            }
+            BackendKind::Dask => {
+                "task graph on a worker pool, one task per partition; delayed, futures and bags"
+            }
         }
+    }
+
+    /// Can this backend run any [`Kernel`], closures included? False for the
+    /// [`Cluster`](BackendKind::Cluster), whose engines run only kernels compiled into them,
+    /// looked up by [`Kernel::name`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::backends::BackendKind;
+    ///
+    /// assert!(BackendKind::Rayon.runs_closures());
+    /// assert!(!BackendKind::Cluster.runs_closures());
+    /// ```
+    pub fn runs_closures(self) -> bool {
+        !matches!(self, BackendKind::Cluster)
     }
 
     /// Starts this backend with `workers` workers (the sequential backend always has one).
@@ -378,6 +414,8 @@ impl BackendKind {
                 AnyBackend::ProcessExecutor(ProcessExecutor::new(workers)?)
             }
             BackendKind::Joblib => AnyBackend::Joblib(Parallel::new(workers)?),
+            BackendKind::Cluster => AnyBackend::Cluster(crate::cluster::Cluster::start(workers)?),
+            BackendKind::Dask => AnyBackend::Dask(crate::dask::Dask::new(workers)?),
         })
     }
 }
@@ -406,6 +444,10 @@ pub enum AnyBackend {
     ProcessExecutor(ProcessExecutor),
     /// See [`Parallel`].
     Joblib(Parallel),
+    /// See [`Cluster`](crate::cluster::Cluster); the engines live as long as this value.
+    Cluster(crate::cluster::Cluster),
+    /// See [`Dask`](crate::dask::Dask).
+    Dask(crate::dask::Dask),
 }
 
 impl Backend for AnyBackend {
@@ -418,6 +460,8 @@ impl Backend for AnyBackend {
             AnyBackend::ProcessPool(b) => b.kind(),
             AnyBackend::ProcessExecutor(b) => b.kind(),
             AnyBackend::Joblib(b) => b.kind(),
+            AnyBackend::Cluster(b) => b.kind(),
+            AnyBackend::Dask(b) => b.kind(),
         }
     }
 
@@ -430,6 +474,8 @@ impl Backend for AnyBackend {
             AnyBackend::ProcessPool(b) => b.workers(),
             AnyBackend::ProcessExecutor(b) => b.workers(),
             AnyBackend::Joblib(b) => b.workers(),
+            AnyBackend::Cluster(b) => b.workers(),
+            AnyBackend::Dask(b) => b.workers(),
         }
     }
 
@@ -447,6 +493,8 @@ impl Backend for AnyBackend {
             AnyBackend::ProcessPool(b) => b.map_with(kernel, inputs, options),
             AnyBackend::ProcessExecutor(b) => b.map_with(kernel, inputs, options),
             AnyBackend::Joblib(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Cluster(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Dask(b) => b.map_with(kernel, inputs, options),
         }
     }
 }
@@ -470,6 +518,18 @@ impl<'a, K: Kernel> Runner<'a, K> {
             origin,
             trace: options.trace,
             ticker: Ticker::new(options, total, origin),
+        }
+    }
+
+    /// A runner without progress reports whose spans count from `origin` (for backends that
+    /// start several runners per map, like the dask graph).
+    pub fn at(kernel: &'a K, backend: BackendKind, trace: bool, origin: Instant) -> Self {
+        Runner {
+            kernel,
+            backend,
+            origin,
+            trace,
+            ticker: Ticker::new(&MapOptions::default(), 0, origin),
         }
     }
 

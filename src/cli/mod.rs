@@ -15,6 +15,7 @@ use crate::backends::{cpu_count, BackendKind, MapOptions};
 use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
 use crate::{plot, table, Error, Result};
 
+mod cluster;
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
@@ -77,6 +78,11 @@ enum Command {
     },
     /// List the backends, one line each.
     Backends,
+    /// The engine cluster (ipyparallel): list, start, bench.
+    Cluster {
+        #[command(subcommand)]
+        command: cluster::ClusterCommand,
+    },
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
     /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
@@ -272,6 +278,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Cluster { command } => cluster::run(command),
         #[cfg(feature = "mpi")]
         Command::Mpi(_) => unreachable!("`parlab mpi` is dispatched by `main`"),
         #[cfg(not(feature = "mpi"))]

@@ -1,0 +1,168 @@
+//! The wire protocol between a cluster and its engines.
+//!
+//! Every message is one frame: a little-endian `u32` byte count, then the message in
+//! [postcard](https://docs.rs/postcard) (a compact serde format). Task inputs and outputs travel
+//! as postcard bytes inside the messages, so the engine can pick the kernel before decoding.
+//!
+//! An engine starts by sending [`Reply::Hello`] with its kernel table; then it answers each
+//! [`Request::Task`] in the order received with one [`Reply::Done`] or [`Reply::Failed`], and
+//! exits when its stdin reaches end of file.
+
+use std::io::{self, Read, Write};
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+/// Version of this protocol; an engine built from another version is refused at start.
+pub const PROTOCOL: u32 = 1;
+
+/// Largest frame accepted (1 GiB): a corrupt length fails cleanly instead of allocating wildly.
+const MAX_FRAME: usize = 1 << 30;
+
+/// What the engines know about one of their kernels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KernelInfo {
+    /// The kernel's name, as [`Kernel::name`](crate::backends::Kernel::name) returns it.
+    pub name: String,
+    /// `std::any::type_name` of its input type.
+    pub input: String,
+    /// `std::any::type_name` of its output type.
+    pub output: String,
+}
+
+/// Cluster to engine.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Request {
+    /// Run kernel number `kernel` of the engine's table on `input` (postcard bytes).
+    Task {
+        /// Task index in the map's input order.
+        id: u64,
+        /// Index into the engine's kernel table.
+        kernel: u32,
+        /// The postcard-encoded input.
+        input: Vec<u8>,
+    },
+}
+
+/// Engine to cluster.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// First message of every engine.
+    Hello {
+        /// [`PROTOCOL`] of the engine's build.
+        protocol: u32,
+        /// The engine's process id.
+        pid: u32,
+        /// The kernels the engine can run; requests name them by index.
+        kernels: Vec<KernelInfo>,
+    },
+    /// A task finished.
+    Done {
+        /// Task index.
+        id: u64,
+        /// Start and end on the system's monotonic clock, in nanoseconds.
+        start: u64,
+        /// See `start`.
+        end: u64,
+        /// The postcard-encoded output.
+        output: Vec<u8>,
+    },
+    /// A task panicked or its input could not be decoded.
+    Failed {
+        /// Task index.
+        id: u64,
+        /// What happened.
+        message: String,
+    },
+}
+
+/// Encodes `value` with postcard.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> io::Result<Vec<u8>> {
+    postcard::to_stdvec(value).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Decodes a postcard value.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
+    postcard::from_bytes(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Writes one frame holding `message` (the caller flushes).
+pub fn write_frame<T: Serialize>(w: &mut impl Write, message: &T) -> io::Result<()> {
+    let body = encode(message)?;
+    let len = u32::try_from(body.len())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))?;
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(&body)
+}
+
+/// Reads one frame; `Ok(None)` at a clean end of file before the frame.
+pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read) -> io::Result<Option<T>> {
+    let mut len = [0; 4];
+    match r.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("frame of {len} bytes"),
+        ));
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body)?;
+    decode(&body).map(Some)
+}
+
+/// Nanoseconds on `CLOCK_MONOTONIC`, which every process of the machine shares (unlike
+/// [`std::time::Instant`], whose values cannot cross a process boundary).
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC always exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_eof_is_none() {
+        let mut buf = Vec::new();
+        write_frame(
+            &mut buf,
+            &Request::Task {
+                id: 7,
+                kernel: 2,
+                input: encode(&(3u32, 4u64)).unwrap(),
+            },
+        )
+        .unwrap();
+        let mut r = &buf[..];
+        let Some(Request::Task { id, kernel, input }) = read_frame(&mut r).unwrap() else {
+            panic!("no frame")
+        };
+        assert_eq!((id, kernel), (7, 2));
+        assert_eq!(decode::<(u32, u64)>(&input).unwrap(), (3, 4));
+        assert!(read_frame::<Request>(&mut r).unwrap().is_none());
+    }
+
+    #[test]
+    fn truncated_frame_is_an_error() {
+        let mut buf = Vec::new();
+        write_frame(
+            &mut buf,
+            &Reply::Failed {
+                id: 1,
+                message: "x".into(),
+            },
+        )
+        .unwrap();
+        buf.pop();
+        assert!(read_frame::<Reply>(&mut &buf[..]).is_err());
+    }
+}

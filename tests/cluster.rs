@@ -1,0 +1,276 @@
+//! The engine cluster: right answers on both views, reruns when an engine dies, no leftovers.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use parlab::cluster::{Cluster, KernelRegistry};
+use parlab::prelude::*;
+use parlab::tasks::primes::TrialKernel;
+use parlab::tasks::squares::{blocks, Block};
+use parlab::tasks::Subinterval;
+
+fn start(engines: usize) -> Cluster {
+    Cluster::builder()
+        .engines(engines)
+        .engine(env!("CARGO_BIN_EXE_parlab-engine"))
+        .start()
+        .expect("cluster starts")
+}
+
+fn gone(pid: u32) -> bool {
+    // SAFETY: kill with signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) } == 0;
+    !exists && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[test]
+fn squares_are_bit_identical_on_both_views() {
+    let cluster = start(2);
+    let reference = squares(&Sequential, 0, 1_000_000, false).unwrap().results;
+    let run = squares(&cluster, 0, 1_000_000, false).unwrap();
+    assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+    assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
+    assert!(run.results == reference);
+
+    let k = kernel("squares", |b: &Block| {
+        let mut out = vec![0; b.len as usize];
+        parlab::tasks::squares::squares_into(b.start, &mut out);
+        out
+    });
+    let direct = cluster
+        .direct()
+        .map_with(
+            &k,
+            &blocks(0, 1_000_000).unwrap(),
+            &MapOptions::traced(true),
+        )
+        .unwrap();
+    assert!(direct.results.concat() == reference);
+    let trace = direct.trace.unwrap();
+    // Contiguous shares: the first half of the blocks on engine 0, the rest on engine 1.
+    let workers: Vec<usize> = trace.spans.iter().map(|s| s.worker).collect();
+    assert_eq!(workers.iter().filter(|&&w| w == 0).count(), 31);
+    assert!(workers.windows(2).all(|w| w[0] <= w[1]));
+
+    let seeds: Vec<u32> = (999_990..1_000_000).collect();
+    let one_by_one = kernel("random-square", |s: &u32| random_square(*s));
+    let tail = cluster.load_balanced().map(&one_by_one, &seeds).unwrap();
+    assert_eq!(tail.results, reference[999_990..]);
+}
+
+#[test]
+fn prime_verdicts_are_right_and_kernel_state_does_not_leak() {
+    let cluster = start(2);
+    let check = |n| check_prime(&cluster, n, Method::Trial, false).unwrap();
+    // 91 = 7 * 13 leaves "best factor 7" behind in a shared kernel; the next number must not
+    // be cut short by it.
+    assert_eq!(check(91).factor, Some(7));
+    let composite = check(1_000_003 * 999_983);
+    assert!(!composite.is_prime);
+    assert_eq!(composite.factor, Some(999_983));
+    for n in [2, 3, 9, 25, 97, 1_000_003] {
+        assert_eq!(check(n).is_prime, is_prime_miller_rabin(n), "{n}");
+    }
+    assert!(check(parlab::table::MODULE_PRIME).is_prime);
+}
+
+use parlab::tasks::is_prime_miller_rabin;
+
+#[test]
+fn killing_an_engine_mid_map_still_returns_every_result_once() {
+    let cluster = start(2);
+    let pids = cluster.pids();
+    let victim = pids[1];
+    // 10^4 tasks of 200 µs each take at least a second on two engines; the kill comes at 50 ms.
+    let inputs: Vec<(u64, u64)> = (0..10_000).map(|i| (i, 200)).collect();
+    let sleep = kernel("sleep", |&(v, us): &(u64, u64)| {
+        std::thread::sleep(Duration::from_micros(us));
+        v
+    });
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        // SAFETY: plain kill(2) of a child process we started.
+        unsafe { libc::kill(victim as libc::pid_t, libc::SIGKILL) };
+    });
+    let mapped = cluster
+        .load_balanced()
+        .map_with(&sleep, &inputs, &MapOptions::traced(true))
+        .unwrap();
+    killer.join().unwrap();
+    let expected: Vec<u64> = (0..10_000).collect();
+    assert_eq!(mapped.results, expected);
+    let spans = mapped.trace.unwrap().spans;
+    let tasks: Vec<usize> = spans.iter().map(|s| s.task).collect();
+    assert_eq!(tasks, (0..10_000).collect::<Vec<_>>(), "one span per task");
+    assert!(spans.iter().all(|s| s.start <= s.end));
+    let on_victim = spans.iter().filter(|s| s.worker == 1).count();
+    eprintln!("engine 1 returned {on_victim} results before it was killed");
+    assert_eq!(cluster.running(), 1);
+
+    // The survivor keeps serving both views.
+    let echo = kernel("noop", |x: &u64| *x);
+    assert_eq!(
+        cluster.load_balanced().map(&echo, &[4, 5]).unwrap().results,
+        [4, 5]
+    );
+    assert_eq!(
+        cluster.direct().map(&echo, &[6, 7]).unwrap().results,
+        [6, 7]
+    );
+    assert!(
+        cluster.direct().apply(1, &echo, &1).is_err(),
+        "engine 1 is dead"
+    );
+
+    cluster.shutdown().unwrap();
+    assert!(pids.iter().all(|&p| gone(p)), "no engine outlives shutdown");
+}
+
+#[test]
+fn a_dead_engine_fails_a_direct_map() {
+    let cluster = start(2);
+    let victim = cluster.pids()[0];
+    // SAFETY: plain kill(2) of a child process we started.
+    unsafe { libc::kill(victim as libc::pid_t, libc::SIGKILL) };
+    let echo = kernel("noop", |x: &u64| *x);
+    let inputs: Vec<u64> = (0..100).collect();
+    let err = cluster.direct().map(&echo, &inputs).unwrap_err();
+    assert!(err.to_string().contains("died"), "{err}");
+    // The load-balanced view routes around it.
+    assert_eq!(
+        cluster.load_balanced().map(&echo, &inputs).unwrap().results,
+        inputs
+    );
+}
+
+#[test]
+fn unknown_kernels_wrong_types_and_panics_are_clear_errors() {
+    let cluster = start(2);
+    let err = cluster
+        .load_balanced()
+        .map(&kernel("cube", |x: &u64| x.pow(3)), &[1, 2])
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("\"cube\"") && text.contains("engine_main"),
+        "{text}"
+    );
+
+    let err = cluster
+        .load_balanced()
+        .map(&kernel("noop", |x: &u32| *x), &[1])
+        .unwrap_err();
+    assert!(err.to_string().contains("u64"), "{err}");
+
+    // A divisor of zero panics in the engine; the panic comes back as the task's error.
+    let bad = Subinterval {
+        n: 10,
+        lo: 0,
+        hi: 0,
+    };
+    let err = cluster
+        .direct()
+        .apply(1, &TrialKernel::new(), &bad)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TaskFailed {
+                worker: 1,
+                task: 0,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("remainder"), "{err}");
+    // ... and the cluster is still usable.
+    let echo = kernel("noop", |x: &u64| *x);
+    assert_eq!(
+        cluster.load_balanced().map(&echo, &[9]).unwrap().results,
+        [9]
+    );
+}
+
+#[test]
+fn list_shows_running_clusters_and_drop_removes_them() {
+    let cluster = start(2);
+    let pids = cluster.pids();
+    let listed = parlab::cluster::list().unwrap();
+    let me = listed
+        .iter()
+        .find(|c| c.id == cluster.id())
+        .expect("the cluster is listed");
+    assert_eq!(me.engines.iter().map(|e| e.pid).collect::<Vec<_>>(), pids);
+    assert_eq!(me.running(), 2);
+    assert_eq!(me.owner, std::process::id());
+    let id = cluster.id().to_string();
+    drop(cluster);
+    assert!(pids.iter().all(|&p| gone(p)), "no engine outlives drop");
+    assert!(parlab::cluster::list().unwrap().iter().all(|c| c.id != id));
+}
+
+#[test]
+fn backend_kind_builds_a_cluster_that_lives_in_the_value() {
+    let backend = BackendKind::Cluster.build(2).unwrap();
+    assert_eq!(backend.workers(), 2);
+    let mapped = backend
+        .map(
+            &kernel("random-square", |s: &u32| random_square(*s)),
+            &[0, 1, 2],
+        )
+        .unwrap();
+    assert_eq!(mapped.results, [25, 25, 64]);
+    let AnyBackend::Cluster(cluster) = &backend else {
+        panic!("not a cluster")
+    };
+    let pids = cluster.pids();
+    drop(backend);
+    assert!(pids.iter().all(|&p| gone(p)));
+}
+
+use parlab::backends::{AnyBackend, MapOptions};
+
+/// `examples/custom_engine.rs`, built by `cargo test` next to this test's folder.
+fn custom_engine() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let path = dir.join("examples").join("custom_engine");
+    assert!(path.is_file(), "{} not built", path.display());
+    path
+}
+
+#[test]
+fn a_program_of_your_own_can_serve_more_kernels() {
+    let cluster = Cluster::builder()
+        .engines(2)
+        .engine(custom_engine())
+        .start()
+        .unwrap();
+    assert!(cluster.kernels().iter().any(|k| k.name == "cube"));
+    let cube = kernel("cube", |x: &u64| x.pow(3));
+    let inputs: Vec<u64> = (0..100).collect();
+    let cubes = cluster.load_balanced().map(&cube, &inputs).unwrap();
+    assert_eq!(cubes.results[7], 343);
+    // The built-in kernels are still there.
+    assert_eq!(
+        squares(&cluster, 0, 5, false).unwrap().results,
+        [25, 25, 64, 64, 49]
+    );
+    let _ = KernelRegistry::builtin();
+}
+
+#[test]
+fn the_gas_exercise_runs_on_the_engines_bit_identically() {
+    let cluster = start(2);
+    let params = GasParams {
+        particles: 300,
+        steps: 100,
+        ..GasParams::default()
+    };
+    let on_engines = simulate(&cluster, &params).unwrap();
+    let here = simulate(&Sequential, &params).unwrap();
+    assert_eq!(on_engines.paths, here.paths);
+    assert_eq!(on_engines.speeds, here.speeds);
+    assert_eq!(on_engines.pressure, here.pressure);
+}
