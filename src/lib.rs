@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 pub mod backends;
+pub mod bench;
 pub mod breakpoints;
 pub mod cli;
 mod error;

@@ -15,6 +15,7 @@ use crate::backends::{cpu_count, BackendKind, MapOptions};
 use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
 use crate::{plot, table, Error, Result};
 
+mod bench;
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
@@ -77,6 +78,9 @@ enum Command {
     },
     /// List the backends, one line each.
     Backends,
+    /// Measure the kernels on 1 core and all cores, every backend's per-task overhead, and
+    /// (with --python) the module's Python side by side.
+    Bench(bench::BenchArgs),
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
     /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
@@ -272,6 +276,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Bench(args) => bench::run(args),
         #[cfg(feature = "mpi")]
         Command::Mpi(_) => unreachable!("`parlab mpi` is dispatched by `main`"),
         #[cfg(not(feature = "mpi"))]
