@@ -116,6 +116,14 @@ impl PythonSide {
                 });
             }
         }
+        // Serial cells first, then the pools, in the order of the groups.
+        ratios.sort_by_key(|r| !(r.cell == "list_comprehension" || r.cell == "serial_is_prime"));
+        let group_rank = |g: &str| {
+            ["squares", "prime_check", "overhead_us"]
+                .iter()
+                .position(|x| *x == g)
+        };
+        ratios.sort_by_key(|r| group_rank(&r.group));
         for (cell, v) in figures["squares_sum"].as_object().into_iter().flatten() {
             if v.as_u64() != Some(squares_sum) {
                 notes.push(format!(
