@@ -43,30 +43,44 @@ fn temper(mut y: u32) -> u32 {
     y ^ (y >> 18)
 }
 
-/// The squares of seeds `start, start + 1, ..., start + LANES - 1` (wrapping past `u32::MAX`).
+/// Init words `0..=DRAWS` and `M..M + DRAWS` of every lane.
+struct Words {
+    head: [Lanes; DRAWS + 1],
+    tail: [Lanes; DRAWS],
+}
+
+/// The init chain of seeds `start, start + 1, ..., start + LANES - 1` (wrapping), in plain Rust.
 #[inline(always)]
-fn batch(start: u32, out: &mut Lanes) {
+fn chain(start: u32) -> Words {
     let mut x: Lanes = std::array::from_fn(|j| start.wrapping_add(j as u32));
-    let mut head = [[0u32; LANES]; DRAWS + 1];
-    let mut tail = [[0u32; LANES]; DRAWS];
-    head[0] = x;
-    for (i, h) in head.iter_mut().enumerate().skip(1) {
+    let mut w = Words {
+        head: [[0; LANES]; DRAWS + 1],
+        tail: [[0; LANES]; DRAWS],
+    };
+    w.head[0] = x;
+    for (i, h) in w.head.iter_mut().enumerate().skip(1) {
         step(&mut x, i as u32);
         *h = x;
     }
     for i in DRAWS + 1..M {
         step(&mut x, i as u32);
     }
-    for (k, t) in tail.iter_mut().enumerate() {
+    for (k, t) in w.tail.iter_mut().enumerate() {
         step(&mut x, (M + k) as u32);
         *t = x;
     }
+    w
+}
+
+/// The squares from the init words: first accepted draw per lane, reference on exhaustion.
+#[inline(always)]
+fn finish(start: u32, w: &Words, out: &mut Lanes) {
     // First accepted draw per lane; 16 marks "all DRAWS rejected".
     let mut pick = [16u32; LANES];
     for k in (0..DRAWS).rev() {
         for j in 0..LANES {
-            let y = (head[k][j] & UPPER) | (head[k + 1][j] & LOWER);
-            let v = tail[k][j] ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & MATRIX_A);
+            let y = (w.head[k][j] & UPPER) | (w.head[k + 1][j] & LOWER);
+            let v = w.tail[k][j] ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & MATRIX_A);
             let d = temper(v) & 15;
             if d <= 9 {
                 pick[j] = d;
@@ -85,10 +99,10 @@ fn batch(start: u32, out: &mut Lanes) {
 
 /// The lane-batched kernel compiled for the build target.
 pub(crate) fn batch_portable(start: u32, out: &mut Lanes) {
-    batch(start, out);
+    finish(start, &chain(start), out);
 }
 
-/// The lane-batched kernel compiled with AVX2.
+/// The lane-batched kernel with the init chain in AVX2 registers (eight vectors of eight lanes).
 ///
 /// # Safety
 ///
@@ -96,7 +110,44 @@ pub(crate) fn batch_portable(start: u32, out: &mut Lanes) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 pub(crate) unsafe fn batch_avx2(start: u32, out: &mut Lanes) {
-    batch(start, out);
+    use std::arch::x86_64::*;
+    const V: usize = LANES / 8;
+    let mult = _mm256_set1_epi32(MULT as i32);
+    let first = _mm256_add_epi32(
+        _mm256_set1_epi32(start as i32),
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+    );
+    let mut x: [__m256i; V] =
+        std::array::from_fn(|v| _mm256_add_epi32(first, _mm256_set1_epi32(8 * v as i32)));
+    let step = |x: &mut [__m256i; V], i: usize| {
+        let vi = _mm256_set1_epi32(i as i32);
+        for v in x.iter_mut() {
+            let t = _mm256_xor_si256(*v, _mm256_srli_epi32::<30>(*v));
+            *v = _mm256_add_epi32(_mm256_mullo_epi32(t, mult), vi);
+        }
+    };
+    let store = |x: &[__m256i; V], dst: &mut Lanes| {
+        for (v, chunk) in x.iter().zip(dst.chunks_exact_mut(8)) {
+            _mm256_storeu_si256(chunk.as_mut_ptr().cast(), *v);
+        }
+    };
+    let mut w = Words {
+        head: [[0; LANES]; DRAWS + 1],
+        tail: [[0; LANES]; DRAWS],
+    };
+    store(&x, &mut w.head[0]);
+    for i in 1..=DRAWS {
+        step(&mut x, i);
+        store(&x, &mut w.head[i]);
+    }
+    for i in DRAWS + 1..M {
+        step(&mut x, i);
+    }
+    for k in 0..DRAWS {
+        step(&mut x, M + k);
+        store(&x, &mut w.tail[k]);
+    }
+    finish(start, &w, out);
 }
 
 /// Fills `out` with the squares of seeds `start..`, in batches of [`LANES`] through `kernel`.
