@@ -78,21 +78,22 @@ fn finish(start: u32, w: &Words, out: &mut Lanes) {
     // First accepted draw per lane; 16 marks "all DRAWS rejected".
     let mut pick = [16u32; LANES];
     for k in (0..DRAWS).rev() {
-        for j in 0..LANES {
-            let y = (w.head[k][j] & UPPER) | (w.head[k + 1][j] & LOWER);
-            let v = w.tail[k][j] ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & MATRIX_A);
+        let (a, b, t) = (&w.head[k], &w.head[k + 1], &w.tail[k]);
+        for (j, p) in pick.iter_mut().enumerate() {
+            let y = (a[j] & UPPER) | (b[j] & LOWER);
+            let v = t[j] ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & MATRIX_A);
             let d = temper(v) & 15;
             if d <= 9 {
-                pick[j] = d;
+                *p = d;
             }
         }
     }
-    for j in 0..LANES {
-        out[j] = pick[j] * pick[j];
+    for (o, p) in out.iter_mut().zip(&pick) {
+        *o = p * p;
     }
-    for j in 0..LANES {
-        if pick[j] == 16 {
-            out[j] = random_square(start.wrapping_add(j as u32));
+    for (j, (o, p)) in out.iter_mut().zip(&pick).enumerate() {
+        if *p == 16 {
+            *o = random_square(start.wrapping_add(j as u32));
         }
     }
 }
