@@ -77,7 +77,7 @@ pub fn squares_into(start: u32, out: &mut [u32]) {
 }
 
 /// [`squares_into`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is the `rand_mt` reference
-/// ([`random_square`] seed by seed), the others run [`LANES`](lanes) seeds side by side.
+/// ([`random_square`] seed by seed), the others run 64 seeds side by side.
 ///
 /// # Errors
 ///
