@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod backends;
+pub mod bench;
 pub mod breakpoints;
 pub mod cli;
 pub mod cluster;

@@ -16,6 +16,7 @@ use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
 use crate::{plot, table, Error, Result};
 
 mod cluster;
+mod bench;
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
@@ -83,6 +84,9 @@ enum Command {
         #[command(subcommand)]
         command: cluster::ClusterCommand,
     },
+    /// Measure the kernels on 1 core and all cores, every backend's per-task overhead, and
+    /// (with --python) the module's Python side by side.
+    Bench(bench::BenchArgs),
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
     /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
@@ -279,6 +283,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Cluster { command } => cluster::run(command),
+        Command::Bench(args) => bench::run(args),
         #[cfg(feature = "mpi")]
         Command::Mpi(_) => unreachable!("`parlab mpi` is dispatched by `main`"),
         #[cfg(not(feature = "mpi"))]

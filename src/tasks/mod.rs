@@ -3,10 +3,12 @@
 //! Every task is a plain function of its input plus a [`Kernel`](crate::backends::Kernel) that
 //! runs it on any [`Backend`](crate::backends::Backend).
 
+mod flavor;
 pub mod module_code;
 pub mod primes;
 pub mod squares;
 
+pub use flavor::Flavor;
 pub use primes::{
     check_prime, check_prime_with, is_prime_miller_rabin, smallest_factor_in, subinterval_limits,
     Method, PrimeAnswer, Subinterval,

@@ -12,7 +12,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::backends::{Backend, Kernel, MapOptions, TaskStream};
+use crate::tasks::Flavor;
 use crate::{Error, Result};
+
+mod wheel;
 
 /// An inclusive range of odd trial divisors `lo, lo + 2, ..., hi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +91,9 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
 /// The smallest divisor of `sub.n` among the subinterval's candidates, if any: the module's
 /// `is_primeP` for one subinterval, returning the factor instead of a bare `False`.
 ///
+/// Runs the fastest [`Flavor`] this CPU has (a 2·3·5 wheel, and exact f64 remainder tests in AVX2
+/// lanes); the answer is always that of plain trial division by `lo, lo + 2, ..., hi`.
+///
 /// # Examples
 ///
 /// ```
@@ -97,25 +103,78 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
 /// assert_eq!(smallest_factor_in(&Subinterval { n: 97, lo: 3, hi: 9 }), None);
 /// ```
 pub fn smallest_factor_in(sub: &Subinterval) -> Option<u64> {
-    (sub.lo..=sub.hi).step_by(2).find(|x| sub.n % x == 0)
+    smallest_factor_flavor(Flavor::best(), sub.n, sub.lo, sub.hi)
+}
+
+/// [`smallest_factor_in`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is plain trial division,
+/// [`Flavor::Portable`] the wheel with integer `%`, [`Flavor::Avx2`] the wheel with f64 + FMA
+/// remainder tests in SIMD lanes (every hit confirmed by `%`).
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when the CPU cannot run `flavor`.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::tasks::{primes::smallest_factor_with, Flavor, Subinterval};
+///
+/// let sub = Subinterval { n: 1_000_003 * 999_983, lo: 3, hi: 1_000_001 };
+/// for flavor in Flavor::available() {
+///     assert_eq!(smallest_factor_with(flavor, &sub)?, Some(999_983));
+/// }
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn smallest_factor_with(flavor: Flavor, sub: &Subinterval) -> Result<Option<u64>> {
+    Ok(smallest_factor_flavor(
+        flavor.check()?,
+        sub.n,
+        sub.lo,
+        sub.hi,
+    ))
+}
+
+fn smallest_factor_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
+    if flavor == Flavor::Scalar || lo < 3 || lo % 2 == 0 || n == 0 || hi < lo {
+        return smallest_factor_reference(n, lo, hi);
+    }
+    wheel::scan(n, lo, hi, flavor == Flavor::Avx2)
+}
+
+/// Plain trial division by `lo, lo + 2, ..., hi`: the reference every flavor must match.
+pub(crate) fn smallest_factor_reference(n: u64, lo: u64, hi: u64) -> Option<u64> {
+    (lo..=hi).step_by(2).find(|x| n % x == 0)
 }
 
 /// Candidates tested between two looks at the shared best factor in [`TrialKernel`].
 const STRIDE: u64 = 1 << 16;
 
+/// Every task first tries the odd candidates below this bound: a small factor then ends every
+/// task in microseconds, even on backends whose workers cannot see each other's progress.
+const SMALL: u64 = 1 << 12;
+
 /// Trial division of one subinterval, with early exit: all copies of a kernel share the smallest
 /// factor found so far, and a subinterval stops once its candidates pass it. The smallest factor
-/// is still found, because subintervals below the best keep going.
-#[derive(Clone, Debug, Default)]
+/// is still found, because subintervals below the best keep going. A factor below 4096 is found
+/// by every task at once (each tries those candidates first), so tasks above it return `None`.
+#[derive(Clone, Debug)]
 pub struct TrialKernel {
     best: Arc<AtomicU64>,
+    flavor: Flavor,
+}
+
+impl Default for TrialKernel {
+    fn default() -> Self {
+        TrialKernel::new()
+    }
 }
 
 impl TrialKernel {
-    /// A kernel with no factor found yet.
+    /// A kernel with no factor found yet, running the fastest [`Flavor`] this CPU has.
     pub fn new() -> Self {
         TrialKernel {
             best: Arc::new(AtomicU64::new(u64::MAX)),
+            flavor: Flavor::best(),
         }
     }
 
@@ -141,6 +200,29 @@ impl TrialKernel {
     pub fn offer(&self, factor: u64) {
         self.best.fetch_min(factor, Ordering::Relaxed);
     }
+
+    /// A kernel running `flavor`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the CPU cannot run `flavor`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    /// use parlab::tasks::{primes::TrialKernel, Flavor, Subinterval};
+    ///
+    /// let k = TrialKernel::with_flavor(Flavor::Portable)?;
+    /// assert_eq!(k.call(&Subinterval { n: 91, lo: 3, hi: 9 }), Some(7));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn with_flavor(flavor: Flavor) -> Result<Self> {
+        Ok(TrialKernel {
+            flavor: flavor.check()?,
+            ..TrialKernel::new()
+        })
+    }
 }
 
 impl Kernel for TrialKernel {
@@ -148,17 +230,34 @@ impl Kernel for TrialKernel {
     type Output = Option<u64>;
 
     fn call(&self, sub: &Subinterval) -> Option<u64> {
+        let n = sub.n;
+        let odd = sub.lo % 2 == 1;
+        if odd && sub.lo > 3 && n > 0 {
+            if let Some(x) = smallest_factor_flavor(self.flavor, n, 3, (SMALL - 1).min(sub.lo - 2))
+            {
+                self.best.fetch_min(x, Ordering::Relaxed);
+                return None;
+            }
+        }
         let mut lo = sub.lo;
         while lo <= sub.hi {
             if self.best.load(Ordering::Relaxed) < lo {
                 return None;
             }
-            let hi = sub.hi.min(lo + 2 * (STRIDE - 1));
-            if let Some(x) = smallest_factor_in(&Subinterval { n: sub.n, lo, hi }) {
+            // Chunk ends aligned to the wheel's SIMD blocks when the candidates are odd.
+            let mut hi = lo.saturating_add(2 * (STRIDE - 1));
+            if odd {
+                hi = (hi / wheel::SPAN * wheel::SPAN).saturating_sub(1).max(lo);
+            }
+            let hi = hi.min(sub.hi);
+            if let Some(x) = smallest_factor_flavor(self.flavor, n, lo, hi) {
                 self.best.fetch_min(x, Ordering::Relaxed);
                 return Some(x);
             }
-            lo = hi + 2;
+            match hi.checked_add(2) {
+                Some(next) => lo = next,
+                None => break,
+            }
         }
         None
     }

@@ -7,10 +7,14 @@
 use std::time::Duration;
 
 use rand_mt::Mt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::backends::{kernel, Backend, MapOptions, TaskStream};
+use crate::tasks::Flavor;
 use crate::{Error, Result};
+
+mod lanes;
 
 /// The number numpy's `seed(seed); randint(0, 10)` returns.
 ///
@@ -58,7 +62,8 @@ pub fn random_square_io(seed: u32, pause: Duration) -> u32 {
     random_square(seed)
 }
 
-/// Fills `out` with the squares of seeds `start, start + 1, ...`.
+/// Fills `out` with the squares of seeds `start, start + 1, ...` (wrapping past `u32::MAX`),
+/// with the fastest [`Flavor`] this CPU runs: the block kernel every backend maps over.
 ///
 /// # Examples
 ///
@@ -68,8 +73,47 @@ pub fn random_square_io(seed: u32, pause: Duration) -> u32 {
 /// assert_eq!(out, [64, 64, 49]);
 /// ```
 pub fn squares_into(start: u32, out: &mut [u32]) {
-    for (seed, slot) in (start..).zip(out.iter_mut()) {
-        *slot = random_square(seed);
+    fill(Flavor::best(), start, out);
+}
+
+/// [`squares_into`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is the `rand_mt` reference
+/// ([`random_square`] seed by seed), the others run 64 seeds side by side.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when the CPU cannot run `flavor`.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::tasks::{squares::squares_into_with, Flavor};
+///
+/// for flavor in Flavor::available() {
+///     let mut out = [0; 100];
+///     squares_into_with(flavor, 0, &mut out)?;
+///     assert_eq!(out[..5], [25, 25, 64, 64, 49]);
+/// }
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares_into_with(flavor: Flavor, start: u32, out: &mut [u32]) -> Result<()> {
+    fill(flavor.check()?, start, out);
+    Ok(())
+}
+
+fn fill(flavor: Flavor, start: u32, out: &mut [u32]) {
+    match flavor {
+        Flavor::Scalar => {
+            for (i, slot) in out.iter_mut().enumerate() {
+                *slot = random_square(start.wrapping_add(i as u32));
+            }
+        }
+        Flavor::Portable => lanes::fill(start, out, lanes::batch_portable),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `fill` is only reached with `Flavor::Avx2` after `Flavor::best` or
+        // `Flavor::check` found AVX2 on this CPU.
+        Flavor::Avx2 => lanes::fill(start, out, |s, o| unsafe { lanes::batch_avx2(s, o) }),
+        #[cfg(not(target_arch = "x86_64"))]
+        Flavor::Avx2 => lanes::fill(start, out, lanes::batch_portable),
     }
 }
 

@@ -1,0 +1,48 @@
+//! Criterion benchmarks of the task kernels, flavor by flavor, on one core.
+//!
+//! `cargo bench --bench kernels` (add `-- squares` or `-- prime` to pick a group).
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use parlab::tasks::primes::smallest_factor_with;
+use parlab::tasks::squares::{squares_into_with, BLOCK};
+use parlab::tasks::{Flavor, Subinterval};
+
+fn squares(c: &mut Criterion) {
+    let mut group = c.benchmark_group("squares_block");
+    group.throughput(Throughput::Elements(u64::from(BLOCK)));
+    let mut out = vec![0; BLOCK as usize];
+    for flavor in Flavor::available() {
+        group.bench_function(BenchmarkId::from_parameter(flavor), |b| {
+            b.iter(|| {
+                squares_into_with(flavor, black_box(500_000), &mut out).unwrap();
+                black_box(out[0])
+            })
+        });
+    }
+    group.finish();
+}
+
+fn prime(c: &mut Criterion) {
+    // Two million odd candidates just below isqrt of the module's prime (no factor there).
+    let n: u64 = 489_133_282_872_437_279;
+    let hi = n.isqrt() | 1;
+    let sub = Subinterval {
+        n,
+        lo: hi - 4_000_000,
+        hi,
+    };
+    let mut group = c.benchmark_group("trial_division_2M_odd");
+    group.throughput(Throughput::Elements(sub.len()));
+    group.sample_size(10);
+    for flavor in Flavor::available() {
+        group.bench_function(BenchmarkId::from_parameter(flavor), |b| {
+            b.iter(|| smallest_factor_with(flavor, black_box(&sub)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, squares, prime);
+criterion_main!(benches);

@@ -1,0 +1,111 @@
+//! `parlab bench`: kernel and backend figures, and the module's Python side by side.
+
+use crate::backends::{cpu_count, BackendKind};
+use crate::bench::{self, python, Machine, PythonSide, Report};
+use crate::table::MODULE_PRIME;
+use crate::tasks::{is_prime_miller_rabin, squares::squares_into, Flavor};
+use crate::Result;
+
+/// Options of `parlab bench`.
+#[derive(Debug, clap::Args)]
+pub(super) struct BenchArgs {
+    /// Runs per figure; medians and spread (min – max) are reported.
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also run the module's Python cells (scripts/module_python.py) and print the ratios; the
+    /// interpreter is $PARLAB_PYTHON or python3, with numpy (takes a few minutes).
+    #[arg(long)]
+    python: bool,
+    /// Runs per Python cell.
+    #[arg(long, default_value_t = 1)]
+    python_repeat: usize,
+    /// Seeds squared.
+    #[arg(long, default_value_t = 1_000_000)]
+    count: u64,
+    /// Number checked by trial division.
+    #[arg(long, default_value_t = MODULE_PRIME)]
+    prime: u64,
+    /// Workers of the parallel runs (default: all cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Backend of the parallel kernel runs.
+    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    backend: BackendKind,
+    /// Kernel flavor (default: the fastest this CPU runs).
+    #[arg(long, value_enum)]
+    flavor: Option<Flavor>,
+    /// No-op tasks per backend for the per-task overhead.
+    #[arg(long, default_value_t = 100_000)]
+    tasks: usize,
+    /// Seconds a backend's overhead map may take; slower backends get fewer tasks.
+    #[arg(long, default_value_t = 5.0)]
+    budget: f64,
+}
+
+pub(super) fn run(args: BenchArgs) -> Result<()> {
+    let workers = args.workers.unwrap_or_else(cpu_count);
+    let flavor = args.flavor.unwrap_or_else(Flavor::best);
+    let parallel = args.backend.build(workers)?;
+    let r = args.repeat;
+    eprintln!(
+        "bench: squares of {} seeds ({flavor}), {r} runs ...",
+        args.count
+    );
+    let squares = bench::squares_scaling(&parallel, flavor, args.count, r)?;
+    eprintln!(
+        "bench: trial division of {} ({flavor}), {r} runs ...",
+        args.prime
+    );
+    let prime = bench::prime_scaling(&parallel, flavor, args.prime, r)?;
+    eprintln!(
+        "bench: per-task overhead of {} backends ...",
+        BackendKind::ALL.len()
+    );
+    let overhead = bench::overheads(&BackendKind::ALL, workers, args.tasks, r, args.budget)?;
+    let mut report = Report {
+        machine: Machine {
+            cpu: bench::cpu_model(),
+            cores: cpu_count(),
+            flavor: flavor.name().to_string(),
+        },
+        squares,
+        prime,
+        overhead,
+        python: None,
+    };
+    if args.python {
+        let py = python::interpreter();
+        report.python = Some(match python::has_numpy(&py) {
+            Err(why) => {
+                eprintln!("bench: skipping the Python side: {why}");
+                PythonSide::unavailable(why)
+            }
+            Ok(()) => {
+                eprintln!("bench: the module's Python cells with {py} (minutes) ...");
+                let figures =
+                    python::run(&py, args.count, args.prime, workers, args.python_repeat)?;
+                let count = usize::try_from(args.count).unwrap_or(usize::MAX);
+                let mut out = vec![0; count];
+                squares_into(0, &mut out);
+                let sum = out.iter().map(|&v| u64::from(v)).sum();
+                let verdict = is_prime_miller_rabin(args.prime);
+                PythonSide::compare(figures, &report, sum, verdict)
+            }
+        });
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| crate::Error::Backend {
+                backend: "json",
+                message: e.to_string(),
+            })?
+        );
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}

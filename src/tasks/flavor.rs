@@ -1,0 +1,123 @@
+//! Which implementation of a task kernel runs: the scalar reference, a portable lane-batched
+//! version, or the AVX2 one, chosen at run time.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// An implementation of the task kernels ([`squares_into_with`](super::squares::squares_into_with),
+/// [`smallest_factor_with`](super::primes::smallest_factor_with)). All flavors give bit-identical
+/// results; they differ only in speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flavor {
+    /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
+    Scalar,
+    /// Plain Rust over batches of lanes that the compiler vectorizes for the build target (SSE2
+    /// on x86-64, NEON on aarch64); the primes use a 2·3·5 wheel with integer `%`.
+    Portable,
+    /// AVX2 (and FMA for the primes), selected at run time on CPUs that have it.
+    Avx2,
+}
+
+impl Flavor {
+    /// Every flavor, slowest first.
+    pub const ALL: [Flavor; 3] = [Flavor::Scalar, Flavor::Portable, Flavor::Avx2];
+
+    /// The fastest flavor this CPU runs: [`Flavor::Avx2`] where AVX2 and FMA are present,
+    /// [`Flavor::Portable`] elsewhere.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::Flavor;
+    ///
+    /// assert!(Flavor::best().is_available());
+    /// assert_ne!(Flavor::best(), Flavor::Scalar);
+    /// ```
+    pub fn best() -> Flavor {
+        if Flavor::Avx2.is_available() {
+            Flavor::Avx2
+        } else {
+            Flavor::Portable
+        }
+    }
+
+    /// Whether this CPU can run the flavor (`is_x86_feature_detected!` caches its answer).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::Flavor;
+    ///
+    /// assert!(Flavor::Scalar.is_available() && Flavor::Portable.is_available());
+    /// ```
+    pub fn is_available(self) -> bool {
+        match self {
+            Flavor::Scalar | Flavor::Portable => true,
+            Flavor::Avx2 => avx2_fma(),
+        }
+    }
+
+    /// The flavors this CPU can run, slowest first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::Flavor;
+    ///
+    /// assert!(Flavor::available().contains(&Flavor::best()));
+    /// ```
+    pub fn available() -> Vec<Flavor> {
+        Flavor::ALL
+            .into_iter()
+            .filter(|f| f.is_available())
+            .collect()
+    }
+
+    /// The name used on the command line and in JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(parlab::tasks::Flavor::Avx2.name(), "avx2");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::Scalar => "scalar",
+            Flavor::Portable => "portable",
+            Flavor::Avx2 => "avx2",
+        }
+    }
+
+    /// `Ok(self)` when the CPU runs this flavor, an error naming the missing feature otherwise.
+    pub(crate) fn check(self) -> Result<Flavor> {
+        if self.is_available() {
+            Ok(self)
+        } else {
+            Err(Error::invalid(
+                "kernel flavor",
+                format!(
+                    "{} needs AVX2 and FMA, which this CPU lacks; use portable",
+                    self.name()
+                ),
+            ))
+        }
+    }
+}
+
+impl std::fmt::Display for Flavor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn avx2_fma() -> bool {
+    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn avx2_fma() -> bool {
+    false
+}
