@@ -250,12 +250,12 @@ pub fn overheads(
     repeat: usize,
     budget_s: f64,
 ) -> Result<Vec<Overhead>> {
-    let noop = kernel("noop", |x: &u32| *x);
+    let noop = kernel("noop", |x: &u64| *x);
     let mut rows = Vec::new();
     for &kind in kinds {
         let backend = kind.build(workers)?;
         let probe_n = tasks.clamp(1, 1000);
-        let probe: Vec<u32> = (0..probe_n as u32).collect();
+        let probe: Vec<u64> = (0..probe_n as u64).collect();
         let t0 = Instant::now();
         backend.map(&noop, &probe)?;
         let per_task = t0.elapsed().as_secs_f64() / probe_n as f64;
@@ -264,7 +264,7 @@ pub fn overheads(
         } else {
             tasks
         };
-        let inputs: Vec<u32> = (0..n as u32).collect();
+        let inputs: Vec<u64> = (0..n as u64).collect();
         let stats = repeat_timed(repeat, || {
             let mapped = backend.map(&noop, &inputs)?;
             if mapped.results != inputs {

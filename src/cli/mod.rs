@@ -15,8 +15,8 @@ use crate::backends::{cpu_count, BackendKind, MapOptions};
 use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
 use crate::{plot, table, Error, Result};
 
-mod cluster;
 mod bench;
+mod cluster;
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
