@@ -6,9 +6,9 @@ use crate::backends::{cpu_count, BackendKind};
 use crate::gas::{simulate, warm_up_histogram, GasParams, NITROGEN_AMU, WARM_UP_SAMPLES};
 use crate::{plot, Result};
 
-/// Flags of `parlab gas`.
+/// The physics flags of a gas run, shared by `parlab gas` and `parlab mpi gas`.
 #[derive(Debug, clap::Args)]
-pub struct GasArgs {
+pub(crate) struct GasParamArgs {
     /// Number of particles N.
     #[arg(long, default_value_t = 100)]
     particles: usize,
@@ -27,34 +27,20 @@ pub struct GasArgs {
     /// Particle mass in atomic mass units (default: N2).
     #[arg(long, default_value_t = NITROGEN_AMU, allow_negative_numbers = true)]
     mass_amu: f64,
-    /// Seed; the run does not depend on the backend or the number of workers.
+    /// Seed; the run does not depend on how the work is split (backend, workers, ranks).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Execution backend.
-    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
-    backend: BackendKind,
-    /// Workers (default: all cores).
-    #[arg(long)]
-    workers: Option<usize>,
     /// Record the paths of this many particles (the first ones) for the trajectory plot.
     #[arg(long, default_value_t = 100)]
     record: usize,
     /// Record positions every this many steps (default: keep at most about 1000 frames).
     #[arg(long)]
     record_every: Option<usize>,
-    /// Write the trajectories of the recorded particles to this .png or .svg file.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Write the warm-up histogram (100000 speeds, 50 bins, against P(v)) to this .png or .svg.
-    #[arg(long, value_name = "FILE")]
-    histogram: Option<PathBuf>,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    json: bool,
 }
 
-impl GasArgs {
-    fn params(&self) -> GasParams {
+impl GasParamArgs {
+    /// The parameters these flags describe.
+    pub(crate) fn params(&self) -> GasParams {
         GasParams {
             particles: self.particles,
             steps: self.steps,
@@ -69,9 +55,31 @@ impl GasArgs {
     }
 }
 
+/// Flags of `parlab gas`.
+#[derive(Debug, clap::Args)]
+pub struct GasArgs {
+    #[command(flatten)]
+    physics: GasParamArgs,
+    /// Execution backend.
+    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    backend: BackendKind,
+    /// Workers (default: all cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Write the trajectories of the recorded particles to this .png or .svg file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write the warm-up histogram (100000 speeds, 50 bins, against P(v)) to this .png or .svg.
+    #[arg(long, value_name = "FILE")]
+    histogram: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Runs `parlab gas`.
 pub(crate) fn run(args: GasArgs) -> Result<()> {
-    let params = args.params();
+    let params = args.physics.params();
     params.check()?;
     let backend = args.backend.build(args.workers.unwrap_or_else(cpu_count))?;
     let run = simulate(&backend, &params)?;

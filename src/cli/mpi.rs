@@ -8,7 +8,6 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::print_json;
-use crate::gas::{GasParams, NITROGEN_AMU};
 use crate::mpi::Mpi;
 use crate::tasks::{Method, PrimeAnswer, SquaresRun};
 use crate::Result;
@@ -59,49 +58,8 @@ enum MpiTask {
 /// The physics flags of `parlab gas` (the backend is MPI; plots stay on `parlab gas`).
 #[derive(Debug, clap::Args)]
 struct MpiGas {
-    /// Number of particles N.
-    #[arg(long, default_value_t = 100)]
-    particles: usize,
-    /// Number of time steps.
-    #[arg(long, default_value_t = 1000)]
-    steps: usize,
-    /// Time step in seconds (default: the mean particle crosses 1/1000 of the box per step).
-    #[arg(long, allow_negative_numbers = true)]
-    dt: Option<f64>,
-    /// Side of the square box, metres.
-    #[arg(long = "box", default_value_t = 1.0, allow_negative_numbers = true)]
-    box_side: f64,
-    /// Temperature, kelvin.
-    #[arg(long, default_value_t = 300.0, allow_negative_numbers = true)]
-    temperature: f64,
-    /// Particle mass in atomic mass units (default: N2).
-    #[arg(long, default_value_t = NITROGEN_AMU, allow_negative_numbers = true)]
-    mass_amu: f64,
-    /// Seed; the run does not depend on the number of ranks or threads.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Record the paths of this many particles (the first ones).
-    #[arg(long, default_value_t = 100)]
-    record: usize,
-    /// Record positions every this many steps (default: keep at most about 1000 frames).
-    #[arg(long)]
-    record_every: Option<usize>,
-}
-
-impl MpiGas {
-    fn params(&self) -> GasParams {
-        GasParams {
-            particles: self.particles,
-            steps: self.steps,
-            dt: self.dt,
-            box_side: self.box_side,
-            temperature: self.temperature,
-            mass_amu: self.mass_amu,
-            seed: self.seed,
-            record: self.record,
-            record_every: self.record_every,
-        }
-    }
+    #[command(flatten)]
+    physics: super::gas::GasParamArgs,
 }
 
 /// Runs `parlab mpi ...` on this rank. Errors that every rank agreed on are printed once, by
@@ -168,7 +126,7 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
             }
         }
         MpiTask::Gas(gas) => {
-            let run = mpi.gas(&pool, &gas.params())?;
+            let run = mpi.gas(&pool, &gas.physics.params())?;
             if mpi.is_root() {
                 if args.json {
                     print_json(&run)?;
