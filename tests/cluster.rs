@@ -274,3 +274,23 @@ fn the_gas_exercise_runs_on_the_engines_bit_identically() {
     assert_eq!(on_engines.speeds, here.speeds);
     assert_eq!(on_engines.pressure, here.pressure);
 }
+
+#[test]
+fn a_few_long_tasks_are_spread_over_the_engines() {
+    // Two 50 ms tasks on two engines: the load-balanced view must not queue both on one engine
+    // before it knows how long tasks take (the prime check is two such tasks).
+    let cluster = start(2);
+    let sleep = kernel("sleep", |&(v, _): &(u64, u64)| v);
+    let mapped = cluster
+        .load_balanced()
+        .map_with(
+            &sleep,
+            &[(1, 50_000), (2, 50_000)],
+            &MapOptions::traced(true),
+        )
+        .unwrap();
+    assert_eq!(mapped.results, [1, 2]);
+    let spans = mapped.trace.unwrap().spans;
+    assert_ne!(spans[0].worker, spans[1].worker, "{spans:?}");
+    cluster.shutdown().unwrap();
+}

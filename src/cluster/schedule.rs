@@ -56,8 +56,10 @@ impl<O> State<O> {
     fn window(&self, e: usize, fixed: Option<usize>) -> usize {
         match (fixed, self.answered[e]) {
             (Some(w), _) => w,
-            (None, (0, _)) => 2,
-            (None, (count, busy)) => (QUEUED_NS * count / busy.max(1)).clamp(2, 256) as usize,
+            // One task each until an answer shows how long tasks take: a map of a few long tasks
+            // (the prime's subintervals) must not queue them all on the first engine.
+            (None, (0, _)) => 1,
+            (None, (count, busy)) => (QUEUED_NS * count / busy.max(1)).clamp(1, 256) as usize,
         }
     }
 
