@@ -1,4 +1,5 @@
 use super::*;
+use crate::Error;
 
 /// Backends that run closures; the cluster's engines run only their compiled kernels
 /// (tested in `tests/cluster.rs`).

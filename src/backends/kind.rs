@@ -1,0 +1,236 @@
+//! The list of backends: [`BackendKind`] names them, [`AnyBackend`] holds any one of them.
+
+use super::{
+    cpu_count, Backend, Kernel, MapOptions, Mapped, Parallel, ProcessExecutor, ProcessPool,
+    RayonPool, Sequential, ThreadExecutor, Threads,
+};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Every backend parlab has, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackendKind {
+    /// A plain loop on the calling thread.
+    Sequential,
+    /// std scoped threads, one contiguous chunk of inputs per worker.
+    Threads,
+    /// A rayon work-stealing pool.
+    Rayon,
+    /// A fixed thread pool with submit/handle, like `concurrent.futures.ThreadPoolExecutor`.
+    ThreadExecutor,
+    /// Forked worker processes pulling chunks of inputs, like `multiprocess.Pool.map`.
+    ProcessPool,
+    /// Forked processes with submit/handle, like `concurrent.futures.ProcessPoolExecutor`.
+    ProcessExecutor,
+    /// `joblib.Parallel`: the process pool (or thread pool) with joblib's progress lines.
+    Joblib,
+    /// Long-lived engine processes, load-balanced, like `ipyparallel` (see [`crate::cluster`]).
+    Cluster,
+    /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
+    /// [`crate::dask`]).
+    Dask,
+}
+
+impl BackendKind {
+    /// Every backend, in the order of the summary table.
+    pub const ALL: [BackendKind; 9] = [
+        BackendKind::Sequential,
+        BackendKind::Threads,
+        BackendKind::Rayon,
+        BackendKind::ThreadExecutor,
+        BackendKind::ProcessPool,
+        BackendKind::ProcessExecutor,
+        BackendKind::Joblib,
+        BackendKind::Cluster,
+        BackendKind::Dask,
+    ];
+
+    /// The name used on the command line and in JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(parlab::backends::BackendKind::ThreadExecutor.name(), "thread-executor");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Sequential => "sequential",
+            BackendKind::Threads => "threads",
+            BackendKind::Rayon => "rayon",
+            BackendKind::ThreadExecutor => "thread-executor",
+            BackendKind::ProcessPool => "process-pool",
+            BackendKind::ProcessExecutor => "process-executor",
+            BackendKind::Joblib => "joblib",
+            BackendKind::Cluster => "cluster",
+            BackendKind::Dask => "dask",
+        }
+    }
+
+    /// The Python library (and call) of the module this backend stands in for.
+    pub fn stands_for(self) -> &'static str {
+        match self {
+            BackendKind::Sequential => "non-parallelized",
+            BackendKind::Threads => "threading (one chunk per thread)",
+            BackendKind::Rayon => "(Rust) rayon work stealing",
+            BackendKind::ThreadExecutor => "concurrent.futures ThreadPoolExecutor",
+            BackendKind::ProcessPool => "multiprocess.Pool",
+            BackendKind::ProcessExecutor => "concurrent.futures ProcessPoolExecutor",
+            BackendKind::Joblib => "joblib.Parallel",
+            BackendKind::Cluster => "ipyparallel load-balanced view",
+            BackendKind::Dask => "dask bag (npartitions = workers)",
+        }
+    }
+
+    /// One line on what the backend is and when to use it.
+    pub fn description(self) -> &'static str {
+        match self {
+            BackendKind::Sequential => "a plain loop on the calling thread; the baseline",
+            BackendKind::Threads => {
+                "std scoped threads, inputs split into one contiguous chunk per worker"
+            }
+            BackendKind::Rayon => {
+                "rayon work-stealing pool of the chosen size; balances uneven tasks"
+            }
+            BackendKind::ThreadExecutor => {
+                "fixed thread pool, one submitted job per input, handles in order; for I/O-bound work"
+            }
+            BackendKind::ProcessPool => {
+                "forked worker processes pull chunks of ceil(n / 4 workers) inputs; results over sockets"
+            }
+            BackendKind::ProcessExecutor => {
+                "forked worker processes pull one input at a time; submit returns a readable handle"
+            }
+            BackendKind::Joblib => {
+                "process pool (or threads) with joblib's 'Done N out of M' progress lines on stderr"
+            }
+            BackendKind::Cluster => {
+                "engine processes that outlive notebook cells; runs kernels registered by name"
+            }
+            BackendKind::Dask => {
+                "task graph on a worker pool, one task per partition; delayed, futures and bags"
+            }
+        }
+    }
+
+    /// Can this backend run any [`Kernel`], closures included? False for the
+    /// [`Cluster`](BackendKind::Cluster), whose engines run only kernels compiled into them,
+    /// looked up by [`Kernel::name`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::backends::BackendKind;
+    ///
+    /// assert!(BackendKind::Rayon.runs_closures());
+    /// assert!(!BackendKind::Cluster.runs_closures());
+    /// ```
+    pub fn runs_closures(self) -> bool {
+        !matches!(self, BackendKind::Cluster)
+    }
+
+    /// Starts this backend with `workers` workers (the sequential backend always has one).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroWorkers`] for `workers == 0`; [`Error::Backend`] when the pool cannot start.
+    pub fn build(self, workers: usize) -> Result<AnyBackend> {
+        if workers == 0 {
+            return Err(Error::ZeroWorkers { cores: cpu_count() });
+        }
+        Ok(match self {
+            BackendKind::Sequential => AnyBackend::Sequential(Sequential),
+            BackendKind::Threads => AnyBackend::Threads(Threads::new(workers)?),
+            BackendKind::Rayon => AnyBackend::Rayon(RayonPool::new(workers)?),
+            BackendKind::ThreadExecutor => {
+                AnyBackend::ThreadExecutor(ThreadExecutor::new(workers)?)
+            }
+            BackendKind::ProcessPool => AnyBackend::ProcessPool(ProcessPool::new(workers)?),
+            BackendKind::ProcessExecutor => {
+                AnyBackend::ProcessExecutor(ProcessExecutor::new(workers)?)
+            }
+            BackendKind::Joblib => AnyBackend::Joblib(Parallel::new(workers)?),
+            BackendKind::Cluster => AnyBackend::Cluster(crate::cluster::Cluster::start(workers)?),
+            BackendKind::Dask => AnyBackend::Dask(crate::dask::Dask::new(workers)?),
+        })
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Any backend, chosen at run time: what [`BackendKind::build`] returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AnyBackend {
+    /// See [`Sequential`].
+    Sequential(Sequential),
+    /// See [`Threads`].
+    Threads(Threads),
+    /// See [`RayonPool`].
+    Rayon(RayonPool),
+    /// See [`ThreadExecutor`].
+    ThreadExecutor(ThreadExecutor),
+    /// See [`ProcessPool`].
+    ProcessPool(ProcessPool),
+    /// See [`ProcessExecutor`].
+    ProcessExecutor(ProcessExecutor),
+    /// See [`Parallel`].
+    Joblib(Parallel),
+    /// See [`Cluster`](crate::cluster::Cluster); the engines live as long as this value.
+    Cluster(crate::cluster::Cluster),
+    /// See [`Dask`](crate::dask::Dask).
+    Dask(crate::dask::Dask),
+}
+
+impl Backend for AnyBackend {
+    fn kind(&self) -> BackendKind {
+        match self {
+            AnyBackend::Sequential(b) => b.kind(),
+            AnyBackend::Threads(b) => b.kind(),
+            AnyBackend::Rayon(b) => b.kind(),
+            AnyBackend::ThreadExecutor(b) => b.kind(),
+            AnyBackend::ProcessPool(b) => b.kind(),
+            AnyBackend::ProcessExecutor(b) => b.kind(),
+            AnyBackend::Joblib(b) => b.kind(),
+            AnyBackend::Cluster(b) => b.kind(),
+            AnyBackend::Dask(b) => b.kind(),
+        }
+    }
+
+    fn workers(&self) -> usize {
+        match self {
+            AnyBackend::Sequential(b) => b.workers(),
+            AnyBackend::Threads(b) => b.workers(),
+            AnyBackend::Rayon(b) => b.workers(),
+            AnyBackend::ThreadExecutor(b) => b.workers(),
+            AnyBackend::ProcessPool(b) => b.workers(),
+            AnyBackend::ProcessExecutor(b) => b.workers(),
+            AnyBackend::Joblib(b) => b.workers(),
+            AnyBackend::Cluster(b) => b.workers(),
+            AnyBackend::Dask(b) => b.workers(),
+        }
+    }
+
+    fn map_with<K: Kernel>(
+        &self,
+        kernel: &K,
+        inputs: &[K::Input],
+        options: &MapOptions,
+    ) -> Result<Mapped<K::Output>> {
+        match self {
+            AnyBackend::Sequential(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Threads(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Rayon(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::ThreadExecutor(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::ProcessPool(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::ProcessExecutor(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Joblib(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Cluster(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Dask(b) => b.map_with(kernel, inputs, options),
+        }
+    }
+}
