@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::backends::{cpu_count, BackendKind, MapOptions};
-use crate::tasks::{check_prime_with, squares::squares_io, squares_with, Method};
+use crate::tasks::{
+    check_prime_with, squares::squares_io, squares_with, Method, PrimeAnswer, SquaresRun,
+};
 use crate::{plot, table, Error, Result};
 
 mod bench;
@@ -205,16 +207,7 @@ fn run(cli: Cli) -> Result<()> {
             reporter.finish();
             run.save_trace(result.trace.as_ref())?;
             if run.json {
-                print_json(&json!({
-                    "task": "squares",
-                    "backend": result.backend,
-                    "workers": result.workers,
-                    "start": start,
-                    "count": count,
-                    "seconds": result.seconds,
-                    "first5": result.first5(),
-                    "last5": result.last5(),
-                }))
+                print_json(&squares_json(&result, count))
             } else {
                 println!("{result}");
                 Ok(())
@@ -227,16 +220,7 @@ fn run(cli: Cli) -> Result<()> {
             reporter.finish();
             run.save_trace(answer.trace.as_ref())?;
             if run.json {
-                print_json(&json!({
-                    "task": "prime",
-                    "n": answer.n,
-                    "backend": answer.backend,
-                    "workers": answer.workers,
-                    "method": answer.method,
-                    "is_prime": answer.is_prime,
-                    "factor": answer.factor,
-                    "seconds": answer.seconds,
-                }))
+                print_json(&prime_json(&answer))
             } else {
                 println!("{answer}");
                 Ok(())
@@ -306,6 +290,34 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Gas(args) => gas::run(args),
     }
+}
+
+/// The JSON object of `parlab squares --json`, key for key.
+pub(crate) fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
+    json!({
+        "task": "squares",
+        "backend": result.backend,
+        "workers": result.workers,
+        "start": result.start,
+        "count": count,
+        "seconds": result.seconds,
+        "first5": result.first5(),
+        "last5": result.last5(),
+    })
+}
+
+/// The JSON object of `parlab prime --json`, key for key.
+pub(crate) fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
+    json!({
+        "task": "prime",
+        "n": answer.n,
+        "backend": answer.backend,
+        "workers": answer.workers,
+        "method": answer.method,
+        "is_prime": answer.is_prime,
+        "factor": answer.factor,
+        "seconds": answer.seconds,
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

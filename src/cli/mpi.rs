@@ -5,11 +5,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use serde_json::json;
 
 use super::print_json;
 use crate::mpi::Mpi;
-use crate::tasks::{Method, PrimeAnswer, SquaresRun};
+use crate::tasks::Method;
 use crate::Result;
 
 /// `parlab mpi`: run under `mpirun -n P` (or `srun`); without it, parlab runs as one rank.
@@ -109,7 +108,7 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         MpiTask::Squares { start, count } => {
             if let Some(run) = mpi.squares(&pool, *start, *count)? {
                 if args.json {
-                    print_json(&squares_json(&run, *count))?;
+                    print_json(&super::squares_json(&run, *count))?;
                 } else {
                     println!("{run}");
                 }
@@ -119,7 +118,7 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
             let answer = mpi.check_prime(&pool, *n, *method)?;
             if mpi.is_root() {
                 if args.json {
-                    print_json(&prime_json(&answer))?;
+                    print_json(&super::prime_json(&answer))?;
                 } else {
                     println!("{answer}");
                 }
@@ -137,32 +136,4 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The JSON object of `parlab squares --json`, key for key.
-fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
-    json!({
-        "task": "squares",
-        "backend": result.backend,
-        "workers": result.workers,
-        "start": result.start,
-        "count": count,
-        "seconds": result.seconds,
-        "first5": result.first5(),
-        "last5": result.last5(),
-    })
-}
-
-/// The JSON object of `parlab prime --json`, key for key.
-fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
-    json!({
-        "task": "prime",
-        "n": answer.n,
-        "backend": answer.backend,
-        "workers": answer.workers,
-        "method": answer.method,
-        "is_prime": answer.is_prime,
-        "factor": answer.factor,
-        "seconds": answer.seconds,
-    })
 }
