@@ -194,6 +194,34 @@ pub struct Mapped<R> {
     pub trace: Option<TaskStream>,
 }
 
+impl<R> Mapped<R> {
+    /// Packs a finished map: the results in input order, the wall time since `origin` and, when
+    /// `trace` is set, the spans sorted by task as `backend`'s [`TaskStream`]. Every backend ends
+    /// its map here.
+    pub(crate) fn finish(
+        results: Vec<R>,
+        mut spans: Vec<Span>,
+        backend: BackendKind,
+        workers: usize,
+        trace: bool,
+        origin: std::time::Instant,
+    ) -> Self {
+        let trace = trace.then(|| {
+            spans.sort_by_key(|s| s.task);
+            TaskStream {
+                backend: backend.name().to_string(),
+                workers,
+                spans,
+            }
+        });
+        Mapped {
+            results,
+            seconds: origin.elapsed().as_secs_f64(),
+            trace,
+        }
+    }
+}
+
 /// One task in a [`TaskStream`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Span {

@@ -49,9 +49,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::fork::{self, SharedSlots};
-use super::{
-    panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, TaskStream, Ticker,
-};
+use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 /// A pool of worker processes, like `multiprocess.Pool(processes=workers)`.
@@ -301,16 +299,9 @@ pub(crate) fn fork_map<K: Kernel>(
             end,
         }));
     }
-    let trace = trace.then(|| TaskStream {
-        backend: backend.name().to_string(),
-        workers,
-        spans,
-    });
-    Ok(Mapped {
-        results,
-        seconds: origin.elapsed().as_secs_f64(),
-        trace,
-    })
+    Ok(Mapped::finish(
+        results, spans, backend, workers, trace, origin,
+    ))
 }
 
 /// The parent's side of one worker: hand out chunk numbers until none are left, collect replies.

@@ -3,7 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-use super::{BackendKind, Kernel, MapOptions, Mapped, Span, TaskStream, Ticker};
+use super::{BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 /// Runs tasks on one worker, catching panics and recording spans when tracing.
@@ -76,22 +76,17 @@ impl<'a, K: Kernel> Runner<'a, K> {
     pub fn finish(
         &self,
         results: Vec<K::Output>,
-        mut spans: Vec<Span>,
+        spans: Vec<Span>,
         workers: usize,
     ) -> Mapped<K::Output> {
-        let trace = self.trace.then(|| {
-            spans.sort_by_key(|s| s.task);
-            TaskStream {
-                backend: self.backend.name().to_string(),
-                workers,
-                spans,
-            }
-        });
-        Mapped {
+        Mapped::finish(
             results,
-            seconds: self.origin.elapsed().as_secs_f64(),
-            trace,
-        }
+            spans,
+            self.backend,
+            workers,
+            self.trace,
+            self.origin,
+        )
     }
 }
 

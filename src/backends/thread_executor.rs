@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use super::{
-    panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, TaskStream, Ticker,
-};
+use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 type Job = Box<dyn FnOnce(usize) + Send>;
@@ -195,15 +193,13 @@ impl Backend for ThreadExecutor {
             spans.extend(span);
             ticker.add(1);
         }
-        let trace = options.trace.then(|| TaskStream {
-            backend: self.kind().name().to_string(),
-            workers: self.workers(),
-            spans,
-        });
-        Ok(Mapped {
+        Ok(Mapped::finish(
             results,
-            seconds: origin.elapsed().as_secs_f64(),
-            trace,
-        })
+            spans,
+            self.kind(),
+            self.workers(),
+            options.trace,
+            origin,
+        ))
     }
 }

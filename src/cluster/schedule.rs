@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::protocol::{decode, encode, monotonic_ns, read_frame, write_frame, Reply, Request};
 use super::Engine;
-use crate::backends::{Kernel, MapOptions, Mapped, Span, TaskStream};
+use crate::backends::{Kernel, MapOptions, Mapped, Span};
 use crate::{Error, Result};
 
 /// How tasks are given to engines.
@@ -141,7 +141,7 @@ pub(crate) fn run<K: Kernel>(
         }
     });
     let mut st = shared.lock();
-    let (results, mut spans, error) = (
+    let (results, spans, error) = (
         std::mem::take(&mut st.results),
         std::mem::take(&mut st.spans),
         st.error.take(),
@@ -154,19 +154,14 @@ pub(crate) fn run<K: Kernel>(
         return Err(error);
     }
     let results = results.into_iter().flatten().collect();
-    let trace = options.trace.then(|| {
-        spans.sort_by_key(|s| s.task);
-        TaskStream {
-            backend: crate::backends::BackendKind::Cluster.name().to_string(),
-            workers,
-            spans,
-        }
-    });
-    Ok(Mapped {
+    Ok(Mapped::finish(
         results,
-        seconds: origin.elapsed().as_secs_f64(),
-        trace,
-    })
+        spans,
+        crate::backends::BackendKind::Cluster,
+        workers,
+        options.trace,
+        origin,
+    ))
 }
 
 fn writer<I: serde::Serialize, O>(

@@ -17,7 +17,6 @@ use std::time::Instant;
 
 use crate::backends::{
     chunk_lengths, panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Runner, Span,
-    TaskStream,
 };
 use crate::{Error, Result};
 
@@ -265,15 +264,13 @@ impl Backend for Dask {
             return Err(e);
         }
         let results = std::mem::take(&mut *slots.lock().unwrap_or_else(|p| p.into_inner()));
-        let trace = options.trace.then(|| TaskStream {
-            backend: BackendKind::Dask.name().into(),
-            workers: self.workers(),
+        Ok(Mapped::finish(
+            results.into_iter().flatten().collect(),
             spans,
-        });
-        Ok(Mapped {
-            results: results.into_iter().flatten().collect(),
-            seconds: origin.elapsed().as_secs_f64(),
-            trace,
-        })
+            BackendKind::Dask,
+            self.workers(),
+            options.trace,
+            origin,
+        ))
     }
 }
