@@ -11,8 +11,9 @@
 //!
 //! `set_hook` takes a lock that another parent thread holds while it is panicking; a child
 //! forked at that instant would wait for it forever (seen once in a multi-threaded test run
-//! where a test failed). So every child sends a ready byte once its hook is set, and a child
-//! that is not ready within [`READY_TIMEOUT_MS`] is killed and reported as an error: no hang.
+//! where a test failed). So every child sends a ready byte once its hook is set; when a child is
+//! not ready within [`READY_TIMEOUT_MS`] the children are killed and forked again (the other
+//! thread's panic is over by then), and only after [`FORK_ATTEMPTS`] tries is it an error: no hang.
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
@@ -23,7 +24,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// How long a forked child may take to report ready.
-pub(crate) const READY_TIMEOUT_MS: i32 = 10_000;
+pub(crate) const READY_TIMEOUT_MS: i32 = 2_000;
+
+/// How many times the workers are forked before a start that never reports ready is an error.
+pub(crate) const FORK_ATTEMPTS: usize = 4;
 
 /// The byte a child sends once it is set up.
 const READY: u8 = b'R';
@@ -45,10 +49,26 @@ pub(crate) fn flush_stdio() {
 /// returned code. Children are forked from the calling thread, which matters for
 /// `PR_SET_PDEATHSIG`: a child is killed when the thread that forked it ends.
 ///
-/// On failure the children already forked are killed and reaped.
+/// On failure the children already forked are killed and reaped; children stuck before they
+/// report ready are forked again, up to [`FORK_ATTEMPTS`] times.
 pub(crate) fn fork_children(
     n: usize,
     mut child_main: impl FnMut(usize, UnixStream) -> i32,
+) -> io::Result<Vec<Child>> {
+    let mut attempt = 1;
+    loop {
+        match fork_once(n, &mut child_main) {
+            Err(e) if e.kind() == io::ErrorKind::TimedOut && attempt < FORK_ATTEMPTS => {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn fork_once(
+    n: usize,
+    child_main: &mut impl FnMut(usize, UnixStream) -> i32,
 ) -> io::Result<Vec<Child>> {
     flush_stdio();
     // SAFETY: getpid has no preconditions.
@@ -97,7 +117,7 @@ pub(crate) fn fork_children(
     for (w, c) in children.iter().enumerate() {
         if let Err(e) = await_ready(c) {
             abandon(children);
-            return Err(io::Error::other(format!("worker process {w} {e}")));
+            return Err(io::Error::new(e.kind(), format!("worker process {w} {e}")));
         }
     }
     Ok(children)
@@ -106,10 +126,13 @@ pub(crate) fn fork_children(
 /// Waits for a child's ready byte.
 fn await_ready(child: &Child) -> io::Result<()> {
     if !readable(&[&child.stream], READY_TIMEOUT_MS)[0] {
-        return Err(io::Error::other(format!(
-            "did not start within {} s (was another thread panicking at the fork?)",
-            READY_TIMEOUT_MS / 1000
-        )));
+        return Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "did not start within {} s, {FORK_ATTEMPTS} times (was another thread panicking at the fork?)",
+                READY_TIMEOUT_MS / 1000
+            ),
+        ));
     }
     let mut byte = [0u8];
     match (&child.stream).read(&mut byte)? {
