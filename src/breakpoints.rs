@@ -7,8 +7,10 @@
 
 use serde::Serialize;
 
-use crate::backends::{kernel, Backend, Sequential};
-use crate::tasks::{check_prime, smallest_factor_in, subinterval_limits, Method};
+use crate::backends::{Backend, Sequential};
+use crate::tasks::subinterval_limits;
+use crate::workloads::check_prime;
+use crate::workloads::kernels::ModuleScan;
 use crate::Result;
 
 /// Breakpoint 1 of the module.
@@ -57,8 +59,9 @@ impl Feedback {
             None => "gray",
         };
         let text = self.to_string().replace('\n', "<br>");
-        println!(
-            "EVCXR_BEGIN_CONTENT text/html\n<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>\nEVCXR_END_CONTENT"
+        crate::display::evcxr(
+            "text/html",
+            &format!("<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>"),
         );
     }
 }
@@ -124,14 +127,11 @@ faster than the non-parallelized version? If not, why not?";
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn experiment<B: Backend + ?Sized>(&self, backend: &B, n: u64) -> Result<Experiment> {
-        let sequential = check_prime(&Sequential, n, Method::Trial, false)?;
+        let sequential = check_prime(&Sequential, n)?;
         let subs = subinterval_limits(n, backend.workers())?;
-        let scan = kernel("module-is-primeP", |s: &crate::tasks::Subinterval| {
-            smallest_factor_in(s)
-        });
-        let module = backend.map(&scan, &subs)?;
-        let early = check_prime(backend, n, Method::Trial, false)?;
-        let name = backend.kind().name();
+        let module = backend.map(&ModuleScan, &subs)?;
+        let early = check_prime(backend, n)?;
+        let name = backend.name();
         Ok(Experiment {
             n,
             rows: vec![
@@ -221,6 +221,7 @@ impl Experiment {
                 r.version, r.seconds
             );
         }
-        println!("EVCXR_BEGIN_CONTENT text/html\n{html}</table>\nEVCXR_END_CONTENT");
+        html += "</table>";
+        crate::display::evcxr("text/html", &html);
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// # Examples
 ///
 /// ```
-/// use parlab::backends::BackendKind;
+/// use parlab::workloads::BackendKind;
 ///
 /// let err = BackendKind::Rayon.build(0).unwrap_err();
 /// assert!(err.to_string().contains("at least 1 worker"));
@@ -67,7 +67,47 @@ pub enum Error {
 /// `Result` with parlab's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The machine's logical core count (Python's `cpu_count()`).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `workers` when it is at least 1, else [`Error::ZeroWorkers`]: the one check every
+/// constructor of a pool, cluster or split makes.
+pub(crate) fn check_workers(workers: usize) -> Result<usize> {
+    if workers == 0 {
+        Err(Error::zero_workers())
+    } else {
+        Ok(workers)
+    }
+}
+
+/// The item of `all` whose `name` is `text`, else [`Error::InvalidInput`] listing the names: the
+/// one `FromStr` of parlab's named enums (backends, methods, flavors).
+pub(crate) fn parse_name<T: Copy>(
+    what: &'static str,
+    text: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T> {
+    all.iter()
+        .copied()
+        .find(|&t| name(t) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|&t| name(t)).collect();
+            Error::invalid(
+                what,
+                format!("{text:?} is not one of: {}", names.join(", ")),
+            )
+        })
+}
+
 impl Error {
+    /// [`Error::ZeroWorkers`] with this machine's core count.
+    pub(crate) fn zero_workers() -> Self {
+        Error::ZeroWorkers { cores: cores() }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(what: &'static str, why: impl Into<String>) -> Self {
         Error::InvalidInput {

@@ -4,44 +4,78 @@
 //! `concurrent.futures`, `joblib`, `ipyparallel` and `dask`) with Rust backends, from Jupyter
 //! notebooks (evcxr) or the `parlab` command line.
 //!
-//! - [`tasks`]: the module's two tasks — numpy-identical random squaring and primality by trial
-//!   division split into subintervals (done right), plus Miller–Rabin.
+//! ## Layers
+//!
+//! The modules sit in four layers; each imports only from the layers below it (checked by
+//! `tests/layers.rs`), so data flows down and results flow up:
+//!
+//! | layer | modules | what it holds | may import |
+//! |---|---|---|---|
+//! | 1. kernels | [`tasks`], [`gas`] | the module's tasks and the gas physics: data in, data out | nothing of parlab's but [`Error`] |
+//! | 2. executors | [`backends`], [`cluster`], [`dask`] | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none | layer 1 never; `backends` only (`cluster`, `dask`) |
+//! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2 |
+//! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3 |
+//!
+//! [`Error`] (with `Result`) and the evcxr display helper sit below all four.
+//!
+//! - [`tasks`]: numpy-identical random squaring and primality by trial division split into
+//!   subintervals (done right), plus Miller–Rabin.
+//! - [`gas`]: Exercise 1's physics, a collisionless 2-D thermal gas.
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart; forked worker processes (`multiprocess.Pool`,
 //!   `ProcessPoolExecutor`, `joblib.Parallel`) that work inside a notebook; task streams.
-//! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart.
+//! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart, running named
+//!   kernels compiled into them.
 //! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
+//! - [`workloads`]: [`squares`](workloads::squares), [`check_prime`](workloads::check_prime)
+//!   and [`simulate`](workloads::simulate) on any backend; [`BackendKind`](workloads::BackendKind).
 //! - [`table`]: the module's summary table, measured on this machine.
-//! - [`gas`]: Exercise 1, a collisionless 2-D thermal gas, parallel over particles.
+//! - [`breakpoints`]: the module's Breakpoint 1, graded, with the experiment that answers it.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
 //! - `mpi` (cargo feature `mpi`): the tasks across the ranks of an MPI job (`mpirun`), with a
 //!   rayon pool in every rank.
+//! - `cli` and `bench` (cargo feature `cli`, on by default): the `parlab` program. Notebooks
+//!   load the library without them: `:dep parlab = { path = "..", default-features = false }`.
 //!
 //! ```
 //! use parlab::prelude::*;
 //!
 //! let pool = BackendKind::Rayon.build(2)?;
-//! let run = squares(&pool, 0, 10, false)?;
+//! let run = squares(&pool, 0..10)?;
 //! assert_eq!(run.results, [25, 25, 64, 64, 49, 9, 81, 16, 9, 25]);
-//! let answer = check_prime(&pool, 489_133_282_872_437_279, Method::MillerRabin, false)?;
+//! let answer = check_prime_with(&pool, 489_133_282_872_437_279, Method::MillerRabin, &MapOptions::default())?;
 //! assert!(answer.is_prime);
 //! # Ok::<(), parlab::Error>(())
 //! ```
 #![deny(missing_docs)]
 
+// Below every layer.
+mod display;
+mod error;
+
+// 1. Kernels.
+pub mod gas;
+pub mod tasks;
+
+// 2. Executors.
 pub mod backends;
-pub mod bench;
-pub mod breakpoints;
-pub mod cli;
 pub mod cluster;
 pub mod dask;
-mod error;
-pub mod gas;
+
+// 3. Workloads.
+#[cfg(feature = "cli")]
+pub mod bench;
+pub mod breakpoints;
 #[cfg(feature = "mpi")]
 pub mod mpi;
-pub mod plot;
-pub mod prelude;
 pub mod table;
-pub mod tasks;
+pub mod workloads;
+
+// 4. Presentation.
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod plot;
+
+pub mod prelude;
 
 pub use error::{Error, Result};

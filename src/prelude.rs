@@ -1,11 +1,16 @@
 //! `use parlab::prelude::*;` brings in what a notebook cell needs.
 
+pub use crate::backends::{cpu_count, kernel, Backend, Kernel, MapOptions, Progress};
 pub use crate::backends::{
-    cpu_count, kernel, Backend, BackendKind, Kernel, RayonPool, Sequential, ThreadExecutor, Threads,
+    Parallel, Prefer, ProcessExecutor, ProcessPool, RayonPool, Sequential, ThreadExecutor, Threads,
 };
-pub use crate::backends::{MapOptions, Parallel, Prefer, ProcessExecutor, ProcessPool, Progress};
-pub use crate::cluster::Cluster;
+pub use crate::cluster::{Cluster, Remote};
 pub use crate::dask::{Bag, Client, Graph};
-pub use crate::gas::{simulate, warm_up_histogram, GasParams, GasRun, Particles, Trajectory};
-pub use crate::tasks::{check_prime, random_square, squares, Method};
+pub use crate::gas::{GasParams, Particles, Trajectory};
+pub use crate::plot::warm_up_histogram;
+pub use crate::tasks::random_square;
+pub use crate::workloads::{
+    check_prime, check_prime_with, simulate, squares, squares_io, squares_with, BackendKind,
+    GasRun, Method, RandomSquare,
+};
 pub use crate::{Error, Result};

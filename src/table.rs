@@ -4,13 +4,11 @@
 //! is shown: squares must equal the sequential results element by element, and the prime verdict
 //! must equal Miller–Rabin's.
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
 use serde::Serialize;
 
-use crate::backends::{Backend, BackendKind};
-use crate::plot::{BarChart, Chart, DrawResult};
-use crate::tasks::{check_prime, is_prime_miller_rabin, squares, Method};
+use crate::backends::{Backend, Sequential};
+use crate::workloads::{check_prime, squares, BackendKind};
+use crate::tasks::is_prime_miller_rabin;
 use crate::{Error, Result};
 
 /// The module's large prime.
@@ -61,7 +59,7 @@ pub struct Table {
 /// # Examples
 ///
 /// ```
-/// use parlab::backends::BackendKind;
+/// use parlab::workloads::BackendKind;
 ///
 /// let table = parlab::table::measure(&BackendKind::ALL, 2, 20_000, 1_000_003, |_| {})?;
 /// assert_eq!(table.rows.len(), BackendKind::ALL.len());
@@ -76,19 +74,19 @@ pub fn measure(
     prime: u64,
     mut progress: impl FnMut(&Row),
 ) -> Result<Table> {
-    let reference = squares(&crate::backends::Sequential, 0, count, false)?.results;
+    let reference = squares(&Sequential, 0..count)?.results;
     let is_prime = is_prime_miller_rabin(prime);
     let mut rows: Vec<Row> = Vec::new();
     for &kind in kinds {
         let backend = kind.build(workers)?;
-        let sq = squares(&backend, 0, count, false)?;
+        let sq = squares(&backend, 0..count)?;
         if sq.results != reference {
             return Err(mismatch(
                 kind,
                 "squares differ from the sequential reference",
             ));
         }
-        let pr = check_prime(&backend, prime, Method::Trial, false)?;
+        let pr = check_prime(&backend, prime)?;
         if pr.is_prime != is_prime {
             return Err(mismatch(kind, "prime verdict differs from Miller-Rabin"));
         }
@@ -164,48 +162,12 @@ impl Table {
 
     /// Shows the table as HTML in an evcxr notebook.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT",
-            self.to_html()
-        );
-    }
-
-    fn panel(&self, prime: bool) -> BarChart {
-        let bars = self
-            .rows
-            .iter()
-            .map(|r| {
-                let v = if prime {
-                    r.prime_seconds
-                } else {
-                    r.squares_per_million
-                };
-                (r.backend.to_string(), v)
-            })
-            .collect();
-        if prime {
-            BarChart::new(format!("Is {} prime?", self.prime), "seconds", bars)
-        } else {
-            BarChart::new("Random squaring", "seconds per 10^6 squares", bars)
-        }
+        crate::display::evcxr("text/html", &self.to_html());
     }
 }
 
 impl std::fmt::Display for Table {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_markdown())
-    }
-}
-
-impl Chart for Table {
-    fn size(&self) -> (u32, u32) {
-        let (w, h) = self.panel(false).size();
-        (w, 2 * h)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
-        self.panel(false).draw(&top)?;
-        self.panel(true).draw(&bottom)
     }
 }

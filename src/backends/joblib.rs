@@ -2,7 +2,7 @@
 //! thread pool (`prefer="threads"`), printing joblib's progress lines to stderr.
 
 use super::{
-    Backend, BackendKind, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate,
+    Backend, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate,
     ThreadExecutor,
 };
 use crate::{Error, Result};
@@ -45,11 +45,7 @@ impl Parallel {
     ///
     /// [`Error::ZeroWorkers`] when `n_jobs == 0`.
     pub fn new(n_jobs: usize) -> Result<Self> {
-        if n_jobs == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(n_jobs)?;
         Ok(Parallel {
             n_jobs,
             verbose: 0,
@@ -97,8 +93,8 @@ impl Parallel {
 }
 
 impl Backend for Parallel {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Joblib
+    fn name(&self) -> &'static str {
+        "joblib"
     }
 
     fn workers(&self) -> usize {
@@ -141,7 +137,7 @@ impl Backend for Parallel {
             Prefer::Processes => ProcessPool::new(self.n_jobs)?.map_with(kernel, inputs, &options),
             Prefer::Threads => ThreadExecutor::new(self.n_jobs)?.map_with(kernel, inputs, &options),
         };
-        let name = self.kind().name();
+        let name = self.name();
         let mut mapped = mapped.map_err(|e| match e {
             Error::TaskFailed {
                 worker,

@@ -1,8 +1,9 @@
 //! Execution backends: one [`Backend`] trait, one file per backend.
 //!
 //! A backend maps a [`Kernel`] over a slice of inputs and returns the results **in input order**
-//! with the wall time ([`Mapped`]). The CLI, the summary table and the notebooks iterate over
-//! [`BackendKind::ALL`] and never need to know which backend they hold.
+//! with the wall time ([`Mapped`]). Executors run *any* kernel and know none: the kernels live in
+//! [`tasks`](crate::tasks) and [`gas`](crate::gas), and the list of every backend (with the
+//! cluster and dask) is [`BackendKind`](crate::workloads::BackendKind), one layer up.
 //!
 //! | backend | stands for (Python) | what it is |
 //! |---|---|---|
@@ -21,13 +22,12 @@
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 
 use crate::Result;
 
 mod fork;
 mod joblib;
-mod kind;
 mod process_executor;
 mod process_pool;
 mod progress;
@@ -36,9 +36,9 @@ mod runner;
 mod sequential;
 mod thread_executor;
 mod threads;
+mod trace;
 
 pub use joblib::{Parallel, Prefer};
-pub use kind::{AnyBackend, BackendKind};
 pub use process_executor::{ProcessExecutor, ProcessHandle};
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;
@@ -48,6 +48,7 @@ pub(crate) use runner::{chunk_lengths, panic_message, Runner};
 pub use sequential::Sequential;
 pub use thread_executor::{JobHandle, ThreadExecutor};
 pub use threads::Threads;
+pub use trace::{Span, TaskStream};
 
 /// A function that a backend maps over inputs.
 ///
@@ -65,6 +66,23 @@ pub trait Kernel: Clone + Send + Sync + 'static {
     /// A short name for traces and error messages.
     fn name(&self) -> &str {
         std::any::type_name::<Self>()
+    }
+
+    /// The name under which engine programs serve **this very code**, when it is compiled into
+    /// them (see [`cluster::KernelRegistry`](crate::cluster::KernelRegistry)); `None`, the
+    /// default, for code that exists only in this process, such as a closure made with
+    /// [`kernel`]. Only in-process backends can run a kernel without a remote name: the
+    /// [`Cluster`](crate::cluster::Cluster) refuses it instead of running something else.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// assert_eq!(kernel("double", |x: &u64| 2 * x).remote_name(), None);
+    /// ```
+    fn remote_name(&self) -> Option<&'static str> {
+        None
     }
 }
 
@@ -201,7 +219,7 @@ impl<R> Mapped<R> {
     pub(crate) fn finish(
         results: Vec<R>,
         mut spans: Vec<Span>,
-        backend: BackendKind,
+        backend: &'static str,
         workers: usize,
         trace: bool,
         origin: std::time::Instant,
@@ -209,7 +227,7 @@ impl<R> Mapped<R> {
         let trace = trace.then(|| {
             spans.sort_by_key(|s| s.task);
             TaskStream {
-                backend: backend.name().to_string(),
+                backend: backend.to_string(),
                 workers,
                 spans,
             }
@@ -222,37 +240,13 @@ impl<R> Mapped<R> {
     }
 }
 
-/// One task in a [`TaskStream`].
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Span {
-    /// Index of the task in the input order.
-    pub task: usize,
-    /// Worker (thread, process or engine) that ran it.
-    pub worker: usize,
-    /// Start, seconds since the map began.
-    pub start: f64,
-    /// End, seconds since the map began.
-    pub end: f64,
-}
-
-/// Which worker ran each task, and when: the data behind dask's "Task Stream" panel.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TaskStream {
-    /// Backend name.
-    pub backend: String,
-    /// Number of workers.
-    pub workers: usize,
-    /// One span per task, sorted by task index.
-    pub spans: Vec<Span>,
-}
-
 /// The interface every backend implements.
 ///
 /// `map` is generic, so the trait is not object-safe; code that iterates over backends holds an
-/// [`AnyBackend`], which implements this trait by delegation.
+/// [`AnyBackend`](crate::workloads::AnyBackend), which implements this trait by delegation.
 pub trait Backend {
-    /// Which backend this is.
-    fn kind(&self) -> BackendKind;
+    /// The backend's name, as the command line and JSON spell it (`"rayon"`, `"process-pool"`).
+    fn name(&self) -> &'static str;
 
     /// Number of workers.
     fn workers(&self) -> usize;
@@ -279,8 +273,8 @@ pub trait Backend {
     ///
     /// for kind in BackendKind::ALL {
     ///     let backend = kind.build(2)?;
-    ///     // A name the cluster's engines know; they run their own compiled copy.
-    ///     let squares = backend.map(&kernel("random-square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+    ///     // A kernel compiled into the cluster's engines too, so every backend runs it.
+    ///     let squares = backend.map(&RandomSquare, &[0, 1, 2])?;
     ///     assert_eq!(squares.results, [25, 25, 64], "{}", kind.name());
     /// }
     /// # Ok::<(), parlab::Error>(())
@@ -298,8 +292,6 @@ pub trait Backend {
 /// assert!(parlab::backends::cpu_count() >= 1);
 /// ```
 pub fn cpu_count() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    crate::error::cores()
 }
 
-#[cfg(test)]
-mod test;

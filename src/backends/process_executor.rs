@@ -16,7 +16,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::fork;
 use super::process_pool::fork_map;
-use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped};
+use super::{panic_message, Backend, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
 
 /// A submitted job: its process while it runs, then its encoded outcome.
@@ -160,11 +160,7 @@ impl ProcessExecutor {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         Ok(ProcessExecutor {
             workers,
             running: Mutex::new(Vec::new()),
@@ -260,8 +256,8 @@ impl Drop for ProcessExecutor {
 }
 
 impl Backend for ProcessExecutor {
-    fn kind(&self) -> BackendKind {
-        BackendKind::ProcessExecutor
+    fn name(&self) -> &'static str {
+        "process-executor"
     }
 
     fn workers(&self) -> usize {
@@ -274,6 +270,6 @@ impl Backend for ProcessExecutor {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        fork_map(self.kind(), self.workers, 1, kernel, inputs, options)
+        fork_map(self.name(), self.workers, 1, kernel, inputs, options)
     }
 }

@@ -49,7 +49,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::fork::{self, SharedSlots};
-use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
+use super::{panic_message, Backend, Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 /// A pool of worker processes, like `multiprocess.Pool(processes=workers)`.
@@ -83,11 +83,7 @@ impl ProcessPool {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         Ok(ProcessPool {
             workers,
             chunksize: None,
@@ -121,8 +117,8 @@ impl ProcessPool {
 }
 
 impl Backend for ProcessPool {
-    fn kind(&self) -> BackendKind {
-        BackendKind::ProcessPool
+    fn name(&self) -> &'static str {
+        "process-pool"
     }
 
     fn workers(&self) -> usize {
@@ -137,7 +133,7 @@ impl Backend for ProcessPool {
     ) -> Result<Mapped<K::Output>> {
         let chunksize = self.chunksize_for(inputs.len());
         fork_map(
-            self.kind(),
+            self.name(),
             self.workers,
             chunksize,
             kernel,
@@ -176,7 +172,7 @@ enum Outcome<O> {
 
 /// Maps `kernel` over `inputs` on `workers` forked processes pulling chunks of `chunksize`.
 pub(crate) fn fork_map<K: Kernel>(
-    backend: BackendKind,
+    backend: &'static str,
     workers: usize,
     chunksize: usize,
     kernel: &K,
@@ -188,7 +184,7 @@ pub(crate) fn fork_map<K: Kernel>(
     let n_chunks = inputs.len().div_ceil(chunksize);
     let n_procs = workers.min(n_chunks);
     let broken = |e: std::io::Error| Error::Backend {
-        backend: backend.name(),
+        backend: backend,
         message: format!("could not start worker processes: {e}"),
     };
     let slots = SharedSlots::new(n_procs).map_err(broken)?;
@@ -249,7 +245,7 @@ pub(crate) fn fork_map<K: Kernel>(
         (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
         let fail = |task: usize, message: String| Error::TaskFailed {
-            backend: backend.name(),
+            backend: backend,
             worker: w,
             task,
             input: inputs
@@ -273,7 +269,7 @@ pub(crate) fn fork_map<K: Kernel>(
             }
             Outcome::Io(e) => {
                 return Err(Error::Backend {
-                    backend: backend.name(),
+                    backend: backend,
                     message: format!("lost worker {w} (process {}): {e}", pids[w]),
                 })
             }
@@ -288,7 +284,7 @@ pub(crate) fn fork_map<K: Kernel>(
             },
             worker,
         ) = chunk.ok_or_else(|| Error::Backend {
-            backend: backend.name(),
+            backend: backend,
             message: format!("chunk {c} of {n_chunks} came back from no worker"),
         })?;
         results.extend(r);

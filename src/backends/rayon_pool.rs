@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Kernel, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
 /// A rayon [`ThreadPool`](rayon::ThreadPool) of a chosen size (never rayon's global pool). Idle
@@ -35,11 +35,7 @@ impl RayonPool {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         Ok(RayonPool { workers })
     }
 
@@ -74,8 +70,8 @@ impl RayonPool {
 }
 
 impl Backend for RayonPool {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Rayon
+    fn name(&self) -> &'static str {
+        "rayon"
     }
 
     fn workers(&self) -> usize {
@@ -88,7 +84,7 @@ impl Backend for RayonPool {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
+        let runner = Runner::new(kernel, self.name(), options, inputs.len());
         let pairs = self.install(|| {
             inputs
                 .par_iter()

@@ -3,13 +3,13 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-use super::{BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
+use super::{Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 /// Runs tasks on one worker, catching panics and recording spans when tracing.
 pub(crate) struct Runner<'a, K: Kernel> {
     pub kernel: &'a K,
-    pub backend: BackendKind,
+    pub backend: &'static str,
     pub origin: Instant,
     pub trace: bool,
     pub ticker: Ticker,
@@ -17,7 +17,7 @@ pub(crate) struct Runner<'a, K: Kernel> {
 
 impl<'a, K: Kernel> Runner<'a, K> {
     /// A runner for one map of `total` tasks, starting the clock now.
-    pub fn new(kernel: &'a K, backend: BackendKind, options: &MapOptions, total: usize) -> Self {
+    pub fn new(kernel: &'a K, backend: &'static str, options: &MapOptions, total: usize) -> Self {
         let origin = Instant::now();
         Runner {
             kernel,
@@ -30,7 +30,7 @@ impl<'a, K: Kernel> Runner<'a, K> {
 
     /// A runner without progress reports whose spans count from `origin` (for backends that
     /// start several runners per map, like the dask graph).
-    pub fn at(kernel: &'a K, backend: BackendKind, trace: bool, origin: Instant) -> Self {
+    pub fn at(kernel: &'a K, backend: &'static str, trace: bool, origin: Instant) -> Self {
         Runner {
             kernel,
             backend,
@@ -52,7 +52,7 @@ impl<'a, K: Kernel> Runner<'a, K> {
         let out =
             catch_unwind(AssertUnwindSafe(|| self.kernel.call(input))).map_err(|payload| {
                 Error::TaskFailed {
-                    backend: self.backend.name(),
+                    backend: self.backend,
                     worker,
                     task,
                     input: format!("{input:?}"),

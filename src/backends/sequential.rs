@@ -1,6 +1,6 @@
 //! The baseline: a plain loop on the calling thread.
 
-use super::{Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Runs every task in order on the calling thread: the module's "non-parallelized" row.
@@ -18,8 +18,8 @@ use crate::Result;
 pub struct Sequential;
 
 impl Backend for Sequential {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Sequential
+    fn name(&self) -> &'static str {
+        "sequential"
     }
 
     fn workers(&self) -> usize {
@@ -32,7 +32,7 @@ impl Backend for Sequential {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
+        let runner = Runner::new(kernel, self.name(), options, inputs.len());
         let mut spans = Vec::new();
         let results = inputs
             .iter()

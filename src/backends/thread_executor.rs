@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use super::{panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Span, Ticker};
+use super::{panic_message, Backend, Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
 type Job = Box<dyn FnOnce(usize) + Send>;
@@ -75,11 +75,7 @@ impl ThreadExecutor {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`, [`Error::Backend`] when a thread cannot start.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let threads = (0..workers)
@@ -147,8 +143,8 @@ impl Drop for ThreadExecutor {
 }
 
 impl Backend for ThreadExecutor {
-    fn kind(&self) -> BackendKind {
-        BackendKind::ThreadExecutor
+    fn name(&self) -> &'static str {
+        "thread-executor"
     }
 
     fn workers(&self) -> usize {
@@ -196,7 +192,7 @@ impl Backend for ThreadExecutor {
         Ok(Mapped::finish(
             results,
             spans,
-            self.kind(),
+            self.name(),
             self.workers(),
             options.trace,
             origin,

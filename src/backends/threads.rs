@@ -1,6 +1,6 @@
 //! std scoped threads, one contiguous chunk of inputs per worker.
 
-use super::{chunk_lengths, Backend, BackendKind, Kernel, MapOptions, Mapped, Runner};
+use super::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Splits the inputs into one contiguous chunk per worker and runs each chunk on its own
@@ -28,18 +28,14 @@ impl Threads {
     ///
     /// [`Error::ZeroWorkers`](crate::Error::ZeroWorkers) when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(crate::Error::ZeroWorkers {
-                cores: super::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         Ok(Threads { workers })
     }
 }
 
 impl Backend for Threads {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Threads
+    fn name(&self) -> &'static str {
+        "threads"
     }
 
     fn workers(&self) -> usize {
@@ -52,7 +48,7 @@ impl Backend for Threads {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.kind(), options, inputs.len());
+        let runner = Runner::new(kernel, self.name(), options, inputs.len());
         let runner = &runner;
         let chunks = std::thread::scope(|scope| {
             let mut offset = 0;

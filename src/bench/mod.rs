@@ -120,8 +120,8 @@ fn prime_run<B: Backend + ?Sized>(
     n: u64,
 ) -> Result<(Option<u64>, f64)> {
     let t0 = Instant::now();
-    let factor = if n % 2 == 0 && n > 2 {
-        Some(2)
+    let factor = if let Some(verdict) = small_verdict(n) {
+        verdict.factor
     } else {
         let subs = subinterval_limits(n, backend.workers())?;
         let mapped = backend.map(&TrialKernel::with_flavor(flavor)?, &subs)?;

@@ -27,7 +27,7 @@ pub fn is_engine() -> bool {
 }
 
 /// Serves `registry` as an engine on stdin/stdout until stdin closes: the whole `main` of an
-/// engine program. `parlab-engine` is `engine_main(KernelRegistry::builtin())`; a program of
+/// engine program. `parlab-engine` is `engine_main(parlab::workloads::engine_kernels())`; a program of
 /// your own can register more kernels and be used with
 /// [`ClusterBuilder::engine`](super::ClusterBuilder::engine) (see `examples/custom_engine.rs`).
 ///
@@ -37,10 +37,10 @@ pub fn is_engine() -> bool {
 /// # Examples
 ///
 /// ```no_run
-/// use parlab::cluster::{engine_main, KernelRegistry};
+/// use parlab::cluster::engine_main;
 ///
 /// fn main() -> std::process::ExitCode {
-///     engine_main(KernelRegistry::builtin().register("cube", |x: &u64| x.pow(3)))
+///     engine_main(parlab::workloads::engine_kernels().register("cube", |x: &u64| x.pow(3)))
 /// }
 /// ```
 pub fn engine_main(registry: KernelRegistry) -> ExitCode {

@@ -9,21 +9,37 @@
 //! - [`DirectView`] ([`Cluster::direct`]): one contiguous share of the inputs per engine, and
 //!   [`apply`](DirectView::apply) on the engine you name.
 //!
-//! Engines are separate programs, so they cannot run a closure written in a notebook cell: a
-//! task names a kernel that is compiled into the engine ([`KernelRegistry`]), and only its
-//! serde input and output travel (over pipes, in postcard). The cluster is also a
-//! [`Backend`]: it maps a [`Kernel`] by its [`name`](Kernel::name), which the engines must know.
+//! ## Why named kernels, not `map_sync(f, xs)`
+//!
+//! ipyparallel pickles the function `f` and sends it to the engines. Rust compiles code ahead of
+//! time, and the engines are separate programs started before the cell that writes `f`: there is
+//! no way to ship a closure's body to them. So a task **names** a kernel that is compiled into
+//! the engine program ([`KernelRegistry`]), through a typed handle, [`Remote`]; only its serde
+//! input and output travel (over pipes, in postcard). A closure is never silently replaced by a
+//! kernel of the same name: the [`Backend`] impl maps only kernels whose
+//! [`remote_name`](Kernel::remote_name) says they are the engines' own code (such as
+//! [`RandomSquare`](crate::workloads::kernels::RandomSquare)), and refuses closures with an
+//! error that lists what the engines have.
+//!
+//! To add a kernel: register it in an engine program of your own (`main` is
+//! [`engine_main`]`(engine_kernels().register("cube", cube))`, see
+//! `examples/custom_engine.rs`), start the cluster with
+//! [`ClusterBuilder::engine`], and map `Remote::<u64, u64>::named("cube")`.
+//!
 //! [`list`] shows the running clusters, like `ipcluster list`.
 //!
 //! ```
 //! use parlab::prelude::*;
-//! use parlab::cluster::Cluster;
+//! use parlab::cluster::{Cluster, Remote};
 //!
 //! let cluster = Cluster::start(2)?;
-//! let run = squares(&cluster, 0, 100_000, false)?;
+//! let run = squares(&cluster, 0..100_000)?;
 //! assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
 //! let view = cluster.direct();
-//! assert_eq!(view.apply(1, &kernel("random-square", |s: &u32| random_square(*s)), &3)?, 64);
+//! assert_eq!(view.apply(1, &Remote::<u32, u32>::named("random-square"), &3)?, 64);
+//! // A closure is refused, never swapped for the engines' kernel of the same name.
+//! let err = cluster.map(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
+//! assert!(err.to_string().contains("engines run only kernels compiled into them"));
 //! cluster.shutdown()?;
 //! # Ok::<(), parlab::Error>(())
 //! ```
@@ -34,7 +50,7 @@ use std::process::{Child, ChildStdin, ChildStdout};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::backends::{Backend, BackendKind, Kernel, MapOptions, Mapped};
+use crate::backends::{Backend, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
 
 mod engine;
@@ -42,6 +58,7 @@ mod kernels;
 mod locate;
 mod protocol;
 mod registry;
+mod remote;
 mod schedule;
 mod views;
 
@@ -50,7 +67,8 @@ pub use kernels::KernelRegistry;
 pub use locate::ENGINE_VAR;
 pub use protocol::KernelInfo;
 pub use registry::{list, runtime_dir, ClusterEntry, EngineEntry, RUNTIME_DIR_VAR};
-pub use views::{DirectView, LoadBalancedView};
+pub use remote::Remote;
+pub use views::{DirectView, LoadBalancedView, RemoteInput, RemoteOutput};
 
 /// One engine process and its pipes.
 pub(crate) struct Engine {
@@ -125,11 +143,7 @@ impl ClusterBuilder {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn start(self) -> Result<Cluster> {
-        if self.engines == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: crate::backends::cpu_count(),
-            });
-        }
+        crate::error::check_workers(self.engines)?;
         let program = locate::engine_path(self.program.as_deref())?;
         let mut engines = Vec::with_capacity(self.engines);
         for id in 0..self.engines {
@@ -296,21 +310,40 @@ impl Drop for Cluster {
 }
 
 impl Backend for Cluster {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Cluster
+    fn name(&self) -> &'static str {
+        "cluster"
     }
 
     fn workers(&self) -> usize {
         self.entry.engines.len()
     }
 
-    /// Maps on the [load-balanced view](Cluster::load_balanced), by kernel name.
+    /// Maps on the [load-balanced view](Cluster::load_balanced) the engines' copy of `kernel`,
+    /// found by its [`remote_name`](Kernel::remote_name).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] naming the engines' kernels when `kernel` has no remote name (a closure:
+    /// its code exists only in this process); otherwise as [`LoadBalancedView::map`].
     fn map_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        self.load_balanced().map_with(kernel, inputs, options)
+        let Some(remote) = Remote::of(kernel) else {
+            let known: Vec<String> = self.kernels().into_iter().map(|k| k.name).collect();
+            return Err(Error::Backend {
+                backend: "cluster",
+                message: format!(
+                    "{:?} is a closure (made with kernel()), and engines run only kernels compiled \
+                     into them; map Remote::named(NAME) with one of theirs ({}), or register \
+                     yours in an engine program of your own (see parlab::cluster)",
+                    kernel.name(),
+                    known.join(", ")
+                ),
+            });
+        };
+        self.load_balanced().map_with(&remote, inputs, options)
     }
 }

@@ -21,12 +21,23 @@ const MAX_FRAME: usize = 1 << 30;
 /// What the engines know about one of their kernels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KernelInfo {
-    /// The kernel's name, as [`Kernel::name`](crate::backends::Kernel::name) returns it.
+    /// The kernel's name, as [`Remote::name`](super::Remote::name) gives it.
     pub name: String,
     /// `std::any::type_name` of its input type.
     pub input: String,
     /// `std::any::type_name` of its output type.
     pub output: String,
+}
+
+impl KernelInfo {
+    /// The entry of a kernel called `name` that maps `I` to `O`.
+    pub(crate) fn of<I, O>(name: &str) -> Self {
+        KernelInfo {
+            name: name.to_string(),
+            input: std::any::type_name::<I>().to_string(),
+            output: std::any::type_name::<O>().to_string(),
+        }
+    }
 }
 
 /// Cluster to engine.

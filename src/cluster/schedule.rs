@@ -8,12 +8,15 @@
 //! every engine has its own queue, and a dead engine fails the map.
 
 use std::collections::VecDeque;
+use std::fmt::Debug;
 use std::io::{BufRead, Write};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use serde::{de::DeserializeOwned, Serialize};
+
 use super::protocol::{decode, encode, monotonic_ns, read_frame, write_frame, Reply, Request};
 use super::Engine;
-use crate::backends::{Kernel, MapOptions, Mapped, Span};
+use crate::backends::{MapOptions, Mapped, Span};
 use crate::{Error, Result};
 
 /// How tasks are given to engines.
@@ -90,14 +93,18 @@ impl<O> Shared<O> {
 /// Runs `kernel` over `inputs` on `engines` (all alive), whose kernel tables hold `kernel` at
 /// `index[e]`. Engines found dead are marked so in `engines`. `workers` is the cluster's
 /// engine count, for the task stream (engine ids stay those of the cluster).
-pub(crate) fn run<K: Kernel>(
+pub(crate) fn run<I, O>(
     engines: &mut [&mut Engine],
     index: &[u32],
-    inputs: &[K::Input],
+    inputs: &[I],
     plan: Plan,
     options: &MapOptions,
     workers: usize,
-) -> Result<Mapped<K::Output>> {
+) -> Result<Mapped<O>>
+where
+    I: Serialize + Debug + Sync,
+    O: DeserializeOwned + Send,
+{
     let origin = std::time::Instant::now();
     let origin_ns = monotonic_ns();
     let ticker = crate::backends::Ticker::new(options, inputs.len(), origin);
@@ -134,7 +141,7 @@ pub(crate) fn run<K: Kernel>(
             let (stdin, stdout) = (&mut engine.stdin, &mut engine.stdout);
             scope.spawn(move || writer(shared, e, kernel, window, inputs, stdin));
             scope.spawn(move || {
-                reader::<K>(
+                reader::<I, O>(
                     shared, e, id, pid, balanced, inputs, stdout, options, origin_ns, ticker,
                 )
             });
@@ -157,7 +164,7 @@ pub(crate) fn run<K: Kernel>(
     Ok(Mapped::finish(
         results,
         spans,
-        crate::backends::BackendKind::Cluster,
+        "cluster",
         workers,
         options.trace,
         origin,
@@ -209,13 +216,13 @@ fn writer<I: serde::Serialize, O>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn reader<K: Kernel>(
-    shared: &Shared<K::Output>,
+fn reader<I: Debug, O: DeserializeOwned>(
+    shared: &Shared<O>,
     e: usize,
     engine_id: usize,
     pid: u32,
     balanced: bool,
-    inputs: &[K::Input],
+    inputs: &[I],
     stdout: &mut impl BufRead,
     options: &MapOptions,
     origin_ns: u64,
@@ -235,7 +242,7 @@ fn reader<K: Kernel>(
         let reply = read_frame::<Reply>(stdout);
         // Decode outside the lock: outputs can be large (a block of squares).
         let decoded = match &reply {
-            Ok(Some(Reply::Done { output, .. })) => Some(decode::<K::Output>(output)),
+            Ok(Some(Reply::Done { output, .. })) => Some(decode::<O>(output)),
             _ => None,
         };
         let mut st = shared.lock();

@@ -2,11 +2,23 @@
 
 use std::collections::VecDeque;
 
-use super::kernels::info;
+use std::fmt::Debug;
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::protocol::KernelInfo;
 use super::schedule::{self, Plan};
-use super::{Cluster, Engine};
-use crate::backends::{chunk_lengths, Kernel, MapOptions, Mapped};
+use super::{Cluster, Engine, Remote};
+use crate::backends::{chunk_lengths, MapOptions, Mapped};
 use crate::{Error, Result};
+
+/// What an input must be to travel to an engine: serde, and printable for error messages.
+pub trait RemoteInput: Serialize + Debug + Sync {}
+impl<T: Serialize + Debug + Sync> RemoteInput for T {}
+
+/// What an output must be to travel back from an engine.
+pub trait RemoteOutput: DeserializeOwned + Send {}
+impl<T: DeserializeOwned + Send> RemoteOutput for T {}
 
 /// Tasks go to whichever engine is free (ipyparallel's `load_balanced_view`).
 ///
@@ -22,7 +34,7 @@ use crate::{Error, Result};
 /// use parlab::prelude::*;
 ///
 /// let cluster = parlab::cluster::Cluster::start(2)?;
-/// let echo = kernel("noop", |x: &u64| *x);
+/// let echo = parlab::cluster::Remote::<u64, u64>::named("noop");
 /// let inputs: Vec<u64> = (0..1000).collect();
 /// let mapped = cluster.load_balanced().map(&echo, &inputs)?;
 /// assert_eq!(mapped.results, inputs);
@@ -45,7 +57,7 @@ pub struct LoadBalancedView<'a> {
 ///
 /// let cluster = parlab::cluster::Cluster::start(2)?;
 /// let seeds: Vec<u32> = (0..10).collect();
-/// let square = kernel("random-square", |s: &u32| random_square(*s));
+/// let square = parlab::cluster::Remote::<u32, u32>::named("random-square");
 /// let mapped = cluster.direct().map_with(&square, &seeds, &MapOptions::traced(true))?;
 /// assert_eq!(mapped.results, [25, 25, 64, 64, 49, 9, 81, 16, 9, 25]);
 /// let engines: Vec<usize> = mapped.trace.unwrap().spans.iter().map(|s| s.worker).collect();
@@ -58,8 +70,8 @@ pub struct DirectView<'a> {
 }
 
 /// The index of `kernel` in each engine's table, checking name and types.
-fn resolve<K: Kernel>(engines: &[&mut Engine], kernel: &K) -> Result<Vec<u32>> {
-    let want = info(kernel);
+fn resolve<I, O>(engines: &[&mut Engine], kernel: &Remote<I, O>) -> Result<Vec<u32>> {
+    let want = KernelInfo::of::<I, O>(kernel.name());
     engines
         .iter()
         .map(|e| {
@@ -93,13 +105,13 @@ fn resolve<K: Kernel>(engines: &[&mut Engine], kernel: &K) -> Result<Vec<u32>> {
 }
 
 /// Runs a map on the running engines of `cluster`; `plan` gets their positions.
-fn run_on<K: Kernel>(
+fn run_on<I: RemoteInput, O: RemoteOutput>(
     cluster: &Cluster,
-    kernel: &K,
-    inputs: &[K::Input],
+    kernel: &Remote<I, O>,
+    inputs: &[I],
     options: &MapOptions,
     plan: impl FnOnce(&[&mut Engine]) -> Result<Plan>,
-) -> Result<Mapped<K::Output>> {
+) -> Result<Mapped<O>> {
     let mut guard = cluster.lock();
     let workers = guard.len();
     let mut engines: Vec<&mut Engine> = guard.iter_mut().filter(|e| e.alive).collect();
@@ -111,7 +123,7 @@ fn run_on<K: Kernel>(
     }
     let index = resolve(&engines, kernel)?;
     let plan = plan(&engines)?;
-    schedule::run::<K>(&mut engines, &index, inputs, plan, options, workers)
+    schedule::run(&mut engines, &index, inputs, plan, options, workers)
 }
 
 impl<'a> LoadBalancedView<'a> {
@@ -138,7 +150,7 @@ impl<'a> LoadBalancedView<'a> {
     ///
     /// [`Error::Backend`] when the engines lack the kernel, or all engines died;
     /// [`Error::TaskFailed`] when a task panicked.
-    pub fn map<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Result<Mapped<K::Output>> {
+    pub fn map<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, inputs: &[I]) -> Result<Mapped<O>> {
         self.map_with(kernel, inputs, &MapOptions::default())
     }
 
@@ -147,12 +159,12 @@ impl<'a> LoadBalancedView<'a> {
     /// # Errors
     ///
     /// As [`map`](Self::map).
-    pub fn map_with<K: Kernel>(
+    pub fn map_with<I: RemoteInput, O: RemoteOutput>(
         &self,
-        kernel: &K,
-        inputs: &[K::Input],
+        kernel: &Remote<I, O>,
+        inputs: &[I],
         options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
+    ) -> Result<Mapped<O>> {
         let window = self.prefetch;
         run_on(self.cluster, kernel, inputs, options, |_| {
             Ok(Plan::Balanced { window })
@@ -164,7 +176,7 @@ impl<'a> LoadBalancedView<'a> {
     /// # Errors
     ///
     /// As [`map`](Self::map).
-    pub fn apply<K: Kernel>(&self, kernel: &K, input: &K::Input) -> Result<K::Output> {
+    pub fn apply<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, input: &I) -> Result<O> {
         let mapped = self.map(kernel, std::slice::from_ref(input))?;
         single(mapped)
     }
@@ -189,7 +201,7 @@ impl<'a> DirectView<'a> {
     ///
     /// [`Error::Backend`] when the engines lack the kernel; [`Error::TaskFailed`] when a task
     /// panicked or its engine died.
-    pub fn map<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Result<Mapped<K::Output>> {
+    pub fn map<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, inputs: &[I]) -> Result<Mapped<O>> {
         self.map_with(kernel, inputs, &MapOptions::default())
     }
 
@@ -198,12 +210,12 @@ impl<'a> DirectView<'a> {
     /// # Errors
     ///
     /// As [`map`](Self::map).
-    pub fn map_with<K: Kernel>(
+    pub fn map_with<I: RemoteInput, O: RemoteOutput>(
         &self,
-        kernel: &K,
-        inputs: &[K::Input],
+        kernel: &Remote<I, O>,
+        inputs: &[I],
         options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
+    ) -> Result<Mapped<O>> {
         run_on(self.cluster, kernel, inputs, options, |engines| {
             let mut next = 0;
             let queues = chunk_lengths(inputs.len(), engines.len())
@@ -222,12 +234,12 @@ impl<'a> DirectView<'a> {
     ///
     /// [`Error::InvalidInput`] when there is no running engine with that number; otherwise as
     /// [`map`](Self::map).
-    pub fn apply<K: Kernel>(
+    pub fn apply<I: RemoteInput, O: RemoteOutput>(
         &self,
         engine: usize,
-        kernel: &K,
-        input: &K::Input,
-    ) -> Result<K::Output> {
+        kernel: &Remote<I, O>,
+        input: &I,
+    ) -> Result<O> {
         let inputs = std::slice::from_ref(input);
         let mapped = run_on(
             self.cluster,

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::backends::{
-    chunk_lengths, panic_message, Backend, BackendKind, Kernel, MapOptions, Mapped, Runner, Span,
+    chunk_lengths, panic_message, Backend, Kernel, MapOptions, Mapped, Runner, Span,
 };
 use crate::{Error, Result};
 
@@ -63,11 +63,7 @@ impl Client {
     ///
     /// [`Error::ZeroWorkers`] for zero workers, [`Error::Backend`] when threads cannot start.
     pub fn new(workers: usize) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers {
-                cores: crate::backends::cpu_count(),
-            });
-        }
+        crate::error::check_workers(workers)?;
         let pool = Pool::new(workers)?;
         Ok(Client { pool, workers })
     }
@@ -188,8 +184,8 @@ impl Dask {
 }
 
 impl Backend for Dask {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Dask
+    fn name(&self) -> &'static str {
+        "dask"
     }
 
     fn workers(&self) -> usize {
@@ -221,7 +217,7 @@ impl Backend for Dask {
             let ticker = Arc::clone(&ticker);
             let part = graph.delayed_on_worker(
                 move |&offset: &usize, worker: usize| {
-                    let runner = Runner::at(&kernel, BackendKind::Dask, trace, origin);
+                    let runner = Runner::at(&kernel, "dask", trace, origin);
                     let mut spans = Vec::new();
                     let outs: Result<Vec<_>> = chunk
                         .iter()
@@ -267,7 +263,7 @@ impl Backend for Dask {
         Ok(Mapped::finish(
             results.into_iter().flatten().collect(),
             spans,
-            BackendKind::Dask,
+            "dask",
             self.workers(),
             options.trace,
             origin,

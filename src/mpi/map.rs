@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::{fingerprint_bytes, mpi_error, Mpi, NAME};
-use crate::backends::{chunk_lengths, Backend, BackendKind, Kernel, MapOptions, Mapped, RayonPool};
+use crate::backends::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, RayonPool};
 use crate::gas::{simulate, GasParams, GasRun};
 use crate::Result;
 
@@ -20,7 +20,7 @@ const TASK_GAS: u64 = 4;
 /// numbers, because the outputs are combined in the same order.
 ///
 /// Collective: every rank must make the same calls with the same inputs (checked: a rank with
-/// other inputs makes every rank fail). [`kind`](Backend::kind) is [`BackendKind::Rayon`], the
+/// other inputs makes every rank fail). [`kind`](Backend::kind) is [`"rayon"`], the
 /// backend inside each rank; results made by [`Mpi`]'s methods say "mpi".
 /// [`workers`](Backend::workers) counts the threads of all ranks. No task stream is recorded.
 #[derive(Debug)]
@@ -94,8 +94,8 @@ impl Mpi {
 }
 
 impl Backend for MpiBackend<'_> {
-    fn kind(&self) -> BackendKind {
-        BackendKind::Rayon
+    fn name(&self) -> &'static str {
+        "rayon"
     }
 
     fn workers(&self) -> usize {

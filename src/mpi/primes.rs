@@ -64,11 +64,13 @@ impl Mpi {
             seconds: 0.0,
             trace: None,
         };
-        match method {
-            Method::MillerRabin => answer.is_prime = is_prime_miller_rabin(n),
-            Method::Trial if n < 4 => answer.is_prime = n > 1,
-            Method::Trial if n % 2 == 0 => answer.factor = Some(2),
-            Method::Trial => {
+        match (method, small_verdict(n)) {
+            (Method::MillerRabin, _) => answer.is_prime = is_prime_miller_rabin(n),
+            (Method::Trial, Some(verdict)) => {
+                answer.is_prime = verdict.is_prime;
+                answer.factor = verdict.factor;
+            }
+            (Method::Trial, None) => {
                 let subs = subinterval_limits(n, answer.workers)?;
                 let first: usize = threads[..self.rank()].iter().sum();
                 let end = (first + threads[self.rank()]).min(subs.len());

@@ -5,7 +5,13 @@
 //! Text is drawn with the DejaVu Sans font bundled in the crate, so no system fonts are needed.
 //!
 //! A [`TaskStream`](crate::backends::TaskStream) is a [`Chart`] too: a Gantt chart of which
-//! worker ran each task when, standing in for dask's dashboard.
+//! worker ran each task when, standing in for dask's dashboard; so are the summary
+//! [`Table`](crate::table::Table) (two bar charts) and the gas exercise's results
+//! ([`GasRun::trajectory_chart`](crate::workloads::GasRun::trajectory_chart),
+//! [`warm_up_histogram`]).
+//!
+//! This is the presentation layer: it reads values the layers below computed and never runs
+//! work itself.
 
 use std::path::Path;
 
@@ -15,11 +21,14 @@ use plotters::prelude::*;
 use crate::{Error, Result};
 
 mod bars;
+mod gas;
 mod histogram;
+mod table;
 mod task_stream;
 mod trajectories;
 
 pub use bars::BarChart;
+pub use gas::warm_up_histogram;
 pub use histogram::Histogram;
 pub use task_stream::MERGE_ABOVE;
 pub use trajectories::{simplify, Trajectories};
@@ -66,10 +75,7 @@ impl Svg {
 
     /// Shows the figure inline in an evcxr notebook (called by evcxr for a cell's value).
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
-            self.0
-        );
+        crate::display::evcxr("image/svg+xml", &self.0);
     }
 }
 

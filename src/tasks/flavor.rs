@@ -8,7 +8,7 @@ use crate::{Error, Result};
 /// An implementation of the task kernels ([`squares_into_with`](super::squares::squares_into_with),
 /// [`smallest_factor_with`](super::primes::smallest_factor_with)). All flavors give bit-identical
 /// results; they differ only in speed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Flavor {
     /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
@@ -103,6 +103,25 @@ impl Flavor {
                 ),
             ))
         }
+    }
+}
+
+/// Parses a flavor's [`name`](Flavor::name).
+///
+/// # Examples
+///
+/// ```
+/// use parlab::tasks::Flavor;
+///
+/// assert_eq!("portable".parse::<Flavor>()?, Flavor::Portable);
+/// assert!("avx9".parse::<Flavor>().is_err());
+/// # Ok::<(), parlab::Error>(())
+/// ```
+impl std::str::FromStr for Flavor {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        crate::error::parse_name("flavor", s, &Flavor::ALL, Flavor::name)
     }
 }
 

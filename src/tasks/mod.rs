@@ -1,7 +1,8 @@
 //! The module's two tasks: random squaring (15.1.1) and primality by trial division (15.1.2).
 //!
-//! Every task is a plain function of its input plus a [`Kernel`](crate::backends::Kernel) that
-//! runs it on any [`Backend`](crate::backends::Backend).
+//! The bottom layer: plain functions of data in, data out, with no backend in sight. The
+//! [`workloads`](crate::workloads) layer makes them [`Kernel`](crate::backends::Kernel)s and
+//! runs them on any [`Backend`](crate::backends::Backend).
 
 mod flavor;
 pub mod module_code;
@@ -10,7 +11,7 @@ pub mod squares;
 
 pub use flavor::Flavor;
 pub use primes::{
-    check_prime, check_prime_with, is_prime_miller_rabin, smallest_factor_in, subinterval_limits,
-    Method, PrimeAnswer, Subinterval,
+    is_prime_miller_rabin, small_verdict, smallest_factor_in, subinterval_limits, Subinterval,
+    Verdict,
 };
-pub use squares::{random_int, random_square, random_square_io, squares, squares_with, SquaresRun};
+pub use squares::{random_int, random_square, random_square_io, square_block};

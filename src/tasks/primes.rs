@@ -7,11 +7,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::backends::{Backend, Kernel, MapOptions, TaskStream};
 use crate::tasks::Flavor;
 use crate::{Error, Result};
 
@@ -19,6 +17,14 @@ mod miller_rabin;
 mod wheel;
 
 pub use miller_rabin::is_prime_miller_rabin;
+
+/// The error for `n == 0`.
+pub(crate) fn zero_n() -> Error {
+    Error::invalid(
+        "number",
+        "0 is neither prime nor composite; give a positive integer",
+    )
+}
 
 /// An inclusive range of odd trial divisors `lo, lo + 2, ..., hi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,9 +74,7 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
         return Err(zero_n());
     }
     if workers == 0 {
-        return Err(Error::ZeroWorkers {
-            cores: crate::backends::cpu_count(),
-        });
+        return Err(Error::zero_workers());
     }
     let root = n.isqrt().min(n - 1);
     if root < 3 {
@@ -228,11 +232,20 @@ impl TrialKernel {
     }
 }
 
-impl Kernel for TrialKernel {
-    type Input = Subinterval;
-    type Output = Option<u64>;
-
-    fn call(&self, sub: &Subinterval) -> Option<u64> {
+impl TrialKernel {
+    /// The smallest factor of `sub.n` in `sub`, or `None` when there is none or when a smaller
+    /// factor is already known to this kernel (its copies then stop early).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::{primes::TrialKernel, Subinterval};
+    ///
+    /// let k = TrialKernel::new();
+    /// assert_eq!(k.scan(&Subinterval { n: 91, lo: 3, hi: 9 }), Some(7));
+    /// assert_eq!(k.scan(&Subinterval { n: 91, lo: 11, hi: 13 }), None);
+    /// ```
+    pub fn scan(&self, sub: &Subinterval) -> Option<u64> {
         let n = sub.n;
         let odd = sub.lo % 2 == 1;
         if odd && sub.lo > 3 && n > 0 {
@@ -264,147 +277,44 @@ impl Kernel for TrialKernel {
         }
         None
     }
-
-    fn name(&self) -> &str {
-        "trial-division"
-    }
 }
 
-/// Which primality algorithm to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    /// Trial division by odd candidates, split into subintervals across the workers.
-    Trial,
-    /// Deterministic Miller–Rabin (exact for every `u64`, no factor reported).
-    MillerRabin,
-}
 
-/// A primality verdict, with the smallest factor when trial division finds one.
-#[derive(Clone, Debug, Serialize)]
-pub struct PrimeAnswer {
-    /// The number tested.
-    pub n: u64,
-    /// The verdict.
+/// The answer for a number that needs no trial divisor: `n < 4` or even.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Is `n` prime?
     pub is_prime: bool,
-    /// Smallest factor > 1 and < n, when the method finds one.
+    /// Its smallest factor `> 1` and `< n`, if it has one.
     pub factor: Option<u64>,
-    /// The algorithm used.
-    pub method: Method,
-    /// Backend name.
-    pub backend: &'static str,
-    /// Workers the backend used.
-    pub workers: usize,
-    /// Wall time in seconds.
-    pub seconds: f64,
-    /// Per-task record, when asked for.
-    #[serde(skip)]
-    pub trace: Option<TaskStream>,
 }
 
-impl std::fmt::Display for PrimeAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.is_prime, self.factor) {
-            (true, _) => writeln!(f, "Number is prime.")?,
-            (false, Some(x)) => writeln!(f, "Number is not prime: {x} is a factor.")?,
-            (false, None) if self.n == 1 => {
-                writeln!(f, "Number is not prime: 1 has no prime factor.")?
-            }
-            (false, None) => writeln!(f, "Number is not prime.")?,
-        }
-        write!(f, "Execution time = {:.3} sec.", self.seconds)
-    }
-}
-
-fn zero_n() -> Error {
-    Error::invalid(
-        "number",
-        "0 is neither prime nor composite; give a positive integer",
-    )
-}
-
-/// Tests `n` for primality on `backend` with `method`.
-///
-/// Trial division splits the odd candidates into one [`Subinterval`] per worker and stops early
-/// once a factor is found; Miller–Rabin runs on the calling thread (one test is microseconds).
-///
-/// # Errors
-///
-/// `n == 0`, or a failure of the backend.
+/// The verdict on `n` without trial division when `n` is 0, 1, 2, 3 or even; `None` when `n`
+/// is odd and at least 5, which needs [`subinterval_limits`] and a scan. The one place that
+/// answers small and even numbers, for every driver (backends, MPI, the bench).
 ///
 /// # Examples
 ///
 /// ```
-/// use parlab::prelude::*;
+/// use parlab::tasks::primes::{small_verdict, Verdict};
 ///
-/// let threads = BackendKind::Threads.build(2)?;
-/// let answer = check_prime(&threads, 1_000_003 * 999_983, Method::Trial, false)?;
-/// assert!(!answer.is_prime);
-/// assert_eq!(answer.factor, Some(999_983));
-/// assert!(check_prime(&threads, 2, Method::Trial, false)?.is_prime);
-/// assert_eq!(check_prime(&threads, 10, Method::Trial, false)?.factor, Some(2));
-/// assert!(check_prime(&threads, 0, Method::Trial, false).is_err());
-/// # Ok::<(), parlab::Error>(())
+/// assert_eq!(small_verdict(1), Some(Verdict { is_prime: false, factor: None }));
+/// assert_eq!(small_verdict(2), Some(Verdict { is_prime: true, factor: None }));
+/// assert_eq!(small_verdict(10), Some(Verdict { is_prime: false, factor: Some(2) }));
+/// assert_eq!(small_verdict(91), None);
 /// ```
-pub fn check_prime<B: Backend + ?Sized>(
-    backend: &B,
-    n: u64,
-    method: Method,
-    trace: bool,
-) -> Result<PrimeAnswer> {
-    check_prime_with(backend, n, method, &MapOptions::traced(trace))
-}
-
-/// [`check_prime`] with full [`MapOptions`] (tracing, progress reports per subinterval).
-///
-/// # Errors
-///
-/// `n == 0`, or a failure of the backend.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::prelude::*;
-/// use parlab::tasks::check_prime_with;
-///
-/// let pool = ProcessPool::new(2)?;
-/// let answer = check_prime_with(&pool, 999_999_999_989, Method::Trial, &MapOptions::traced(true))?;
-/// assert!(answer.is_prime);
-/// assert_eq!(answer.trace.map(|t| t.spans.len()), Some(2));
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn check_prime_with<B: Backend + ?Sized>(
-    backend: &B,
-    n: u64,
-    method: Method,
-    options: &MapOptions,
-) -> Result<PrimeAnswer> {
-    if n == 0 {
-        return Err(zero_n());
+pub fn small_verdict(n: u64) -> Option<Verdict> {
+    if n < 4 {
+        Some(Verdict {
+            is_prime: n > 1,
+            factor: None,
+        })
+    } else if n % 2 == 0 {
+        Some(Verdict {
+            is_prime: false,
+            factor: Some(2),
+        })
+    } else {
+        None
     }
-    let t0 = Instant::now();
-    let mut answer = PrimeAnswer {
-        n,
-        is_prime: false,
-        factor: None,
-        method,
-        backend: backend.kind().name(),
-        workers: backend.workers(),
-        seconds: 0.0,
-        trace: None,
-    };
-    match method {
-        Method::MillerRabin => answer.is_prime = is_prime_miller_rabin(n),
-        Method::Trial if n < 4 => answer.is_prime = n > 1,
-        Method::Trial if n % 2 == 0 => answer.factor = Some(2),
-        Method::Trial => {
-            let subs = subinterval_limits(n, backend.workers())?;
-            let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
-            answer.factor = mapped.results.into_iter().flatten().min();
-            answer.is_prime = answer.factor.is_none();
-            answer.trace = mapped.trace;
-        }
-    }
-    answer.seconds = t0.elapsed().as_secs_f64();
-    Ok(answer)
 }

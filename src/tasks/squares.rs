@@ -10,7 +10,6 @@ use rand_mt::Mt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::backends::{kernel, Backend, MapOptions, TaskStream};
 use crate::tasks::Flavor;
 use crate::{Error, Result};
 
@@ -74,6 +73,22 @@ pub fn random_square_io(seed: u32, pause: Duration) -> u32 {
 /// ```
 pub fn squares_into(start: u32, out: &mut [u32]) {
     fill(Flavor::best(), start, out);
+}
+
+/// The squares of one [`Block`] of seeds, with the fastest [`Flavor`]: the one block kernel
+/// that every backend, the cluster's engines and the MPI ranks run.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::tasks::squares::{square_block, Block};
+///
+/// assert_eq!(square_block(&Block { start: 0, len: 5 }), [25, 25, 64, 64, 49]);
+/// ```
+pub fn square_block(block: &Block) -> Vec<u32> {
+    let mut out = vec![0; block.len as usize];
+    squares_into(block.start, &mut out);
+    out
 }
 
 /// [`squares_into`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is the `rand_mt` reference
@@ -166,154 +181,3 @@ pub fn blocks(start: u32, count: u64) -> Result<Vec<Block>> {
     Ok(out)
 }
 
-/// The outcome of squaring a range of seeds: the results, the wall time, and the task stream if
-/// one was recorded.
-#[derive(Clone, Debug, Serialize)]
-pub struct SquaresRun {
-    /// Backend name.
-    pub backend: &'static str,
-    /// Workers the backend used.
-    pub workers: usize,
-    /// First seed.
-    pub start: u32,
-    /// `results[i]` is the square for seed `start + i`.
-    pub results: Vec<u32>,
-    /// Wall time of the map, in seconds.
-    pub seconds: f64,
-    /// Per-task record, when asked for.
-    #[serde(skip)]
-    pub trace: Option<TaskStream>,
-}
-
-impl SquaresRun {
-    /// The first five results (fewer if there are fewer).
-    pub fn first5(&self) -> &[u32] {
-        &self.results[..self.results.len().min(5)]
-    }
-
-    /// The last five results (fewer if there are fewer).
-    pub fn last5(&self) -> &[u32] {
-        &self.results[self.results.len().saturating_sub(5)..]
-    }
-}
-
-impl std::fmt::Display for SquaresRun {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "First five and last five results: {:?}, ..., {:?}",
-            self.first5(),
-            self.last5()
-        )?;
-        write!(f, "Execution time = {:.3} sec.", self.seconds)
-    }
-}
-
-/// Squares the seeds `start..start + count` on `backend`, in blocks of [`BLOCK`] seeds.
-///
-/// # Errors
-///
-/// An invalid seed range, or a failure of the backend.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::prelude::*;
-///
-/// let rayon = BackendKind::Rayon.build(2)?;
-/// let run = squares(&rayon, 0, 1_000_000, false)?;
-/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
-/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn squares<B: Backend + ?Sized>(
-    backend: &B,
-    start: u32,
-    count: u64,
-    trace: bool,
-) -> Result<SquaresRun> {
-    squares_with(backend, start, count, &MapOptions::traced(trace))
-}
-
-/// [`squares`] with full [`MapOptions`] (tracing, progress reports per block).
-///
-/// # Errors
-///
-/// An invalid seed range, or a failure of the backend.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::prelude::*;
-/// use parlab::tasks::squares::squares_with;
-///
-/// let pool = ProcessPool::new(2)?;
-/// let run = squares_with(&pool, 0, 100_000, &MapOptions::traced(true))?;
-/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
-/// assert_eq!(run.trace.map(|t| t.spans.len()), Some(7)); // 100_000 seeds in blocks of 2^14
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn squares_with<B: Backend + ?Sized>(
-    backend: &B,
-    start: u32,
-    count: u64,
-    options: &MapOptions,
-) -> Result<SquaresRun> {
-    let blocks = blocks(start, count)?;
-    let k = kernel("squares", |b: &Block| {
-        let mut out = vec![0; b.len as usize];
-        squares_into(b.start, &mut out);
-        out
-    });
-    let mapped = backend.map_with(&k, &blocks, options)?;
-    Ok(SquaresRun {
-        backend: backend.kind().name(),
-        workers: backend.workers(),
-        start,
-        results: mapped.results.concat(),
-        seconds: mapped.seconds,
-        trace: mapped.trace,
-    })
-}
-
-/// Squares seeds `start..start + count` one task per seed with `random_square_io`, the 15.2
-/// I/O-bound variant: the right job for [`ThreadExecutor`](crate::backends::ThreadExecutor).
-///
-/// # Errors
-///
-/// An invalid seed range, or a failure of the backend.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use parlab::prelude::*;
-///
-/// let pool = BackendKind::ThreadExecutor.build(10)?;
-/// let run = parlab::tasks::squares::squares_io(&pool, 0, 20, Duration::from_millis(10), false)?;
-/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
-/// assert_eq!(run.results.len(), 20);
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn squares_io<B: Backend + ?Sized>(
-    backend: &B,
-    start: u32,
-    count: u64,
-    pause: Duration,
-    trace: bool,
-) -> Result<SquaresRun> {
-    blocks(start, count)?;
-    let seeds: Vec<u32> = (u64::from(start)..u64::from(start) + count)
-        .map(|s| s as u32)
-        .collect();
-    let k = kernel("squares-io", move |s: &u32| random_square_io(*s, pause));
-    let mapped = backend.map_with(&k, &seeds, &MapOptions::traced(trace))?;
-    Ok(SquaresRun {
-        backend: backend.kind().name(),
-        workers: backend.workers(),
-        start,
-        results: mapped.results,
-        seconds: mapped.seconds,
-        trace: mapped.trace,
-    })
-}

@@ -1,141 +1,17 @@
-//! A whole run: particles split into fixed blocks, each block sampled and moved by one kernel
-//! call on any backend, the outcomes combined in block order.
+//! Exercise 1 on a backend: the gas split into blocks of particles, one kernel call per block,
+//! the outcomes combined in block order and checked against the physics.
 
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
+use serde::Serialize;
 
-use super::{advance, fit_test, kinetic_temperature, wall_pressure, GasParams, Particles};
-use crate::backends::{kernel, Backend};
+use super::kernels::GasBlocks;
+use crate::backends::{Backend, RayonPool};
+use crate::gas::motion::advance_slices;
+use crate::gas::{
+    block_len, fit_test, kinetic_temperature, wall_pressure, BlockOutcome, GasBlock, GasParams,
+    Particles, Trajectory, WallHits, BLOCK,
+};
 use crate::Result;
-
-/// The most particles per task (and the block of [`advance_on`](super::advance_on)).
-pub const BLOCK: usize = 4096;
-
-/// Particles per task for a gas of `particles`: about 64 tasks, between 16 and [`BLOCK`]
-/// particles each, so that even the exercise's 100 particles keep every core busy. It depends on
-/// N alone, never on the worker count, so every backend and worker count splits the gas the same
-/// way and sums the same numbers in the same order.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::gas::{block_len, BLOCK};
-///
-/// assert_eq!(block_len(100), 16);
-/// assert_eq!(block_len(10_000), 157);
-/// assert_eq!(block_len(10_000_000), BLOCK);
-/// ```
-pub fn block_len(particles: usize) -> usize {
-    particles.div_ceil(64).clamp(16, BLOCK)
-}
-
-/// The recorded path of one particle: positions at steps `0, every, 2 every, …`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Trajectory {
-    /// The particle's index.
-    pub index: usize,
-    /// x positions, metres.
-    pub x: Vec<f64>,
-    /// y positions, metres.
-    pub y: Vec<f64>,
-}
-
-impl Trajectory {
-    /// The path as `(x, y)` points.
-    pub fn points(&self) -> Vec<(f64, f64)> {
-        self.x.iter().copied().zip(self.y.iter().copied()).collect()
-    }
-}
-
-/// One task: particles `start..start + len` of a run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct GasBlock {
-    /// The run's parameters.
-    pub params: GasParams,
-    /// First particle.
-    pub start: usize,
-    /// Number of particles.
-    pub len: usize,
-}
-
-/// What one block reports back.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BlockOutcome {
-    /// Initial speeds, m/s.
-    pub speeds: Vec<f64>,
-    /// Kinetic energy at the start, J.
-    pub energy_start: f64,
-    /// Kinetic energy at the end, J.
-    pub energy_end: f64,
-    /// Wall hits.
-    pub hits: f64,
-    /// `Σ |v⊥|` over the wall hits, m/s.
-    pub impulse: f64,
-    /// Positions checked for being inside the box (recorded frames and final positions).
-    pub checked: usize,
-    /// How many of those were inside `[0, L]²`.
-    pub inside: usize,
-    /// Paths of the block's particles with index below `params.record`.
-    pub paths: Vec<Trajectory>,
-}
-
-/// Samples and moves one block of particles; the kernel every backend maps.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::gas::{run_block, GasBlock, GasParams};
-///
-/// let params = GasParams { particles: 10, steps: 50, record: 3, ..GasParams::default() };
-/// let out = run_block(&GasBlock { params, start: 0, len: 10 });
-/// assert_eq!(out.paths.len(), 3);
-/// assert_eq!(out.paths[0].x.len(), 51);
-/// assert_eq!(out.energy_start, out.energy_end);
-/// assert_eq!(out.inside, out.checked);
-/// ```
-pub fn run_block(block: &GasBlock) -> BlockOutcome {
-    let params = &block.params;
-    let (side, dt, mass) = (params.box_side, params.time_step(), params.mass());
-    let every = params.recording_interval();
-    let mut p = Particles::sample(params, block.start, block.len);
-    let speeds = p.speeds();
-    let energy_start = p.kinetic_energy(mass);
-    let record = params.record.saturating_sub(block.start).min(block.len);
-    let mut paths: Vec<Trajectory> = (0..record)
-        .map(|j| Trajectory {
-            index: block.start + j,
-            x: vec![p.x[j]],
-            y: vec![p.y[j]],
-        })
-        .collect();
-    let walls = advance(&mut p, dt, side, params.steps, |step, chunk| {
-        if step % every != 0 || chunk.first >= record {
-            return;
-        }
-        let end = record.min(chunk.first + chunk.x.len());
-        for (j, path) in paths.iter_mut().enumerate().take(end).skip(chunk.first) {
-            path.x.push(chunk.x[j - chunk.first]);
-            path.y.push(chunk.y[j - chunk.first]);
-        }
-    });
-    let inside_box = |x: f64, y: f64| (0.0..=side).contains(&x) && (0.0..=side).contains(&y);
-    let recorded = paths.iter().flat_map(|t| t.x.iter().zip(&t.y));
-    let finals = p.x.iter().zip(&p.y);
-    let (mut checked, mut inside) = (0, 0);
-    for (x, y) in recorded.chain(finals) {
-        checked += 1;
-        inside += usize::from(inside_box(*x, *y));
-    }
-    BlockOutcome {
-        speeds,
-        energy_start,
-        energy_end: p.kinetic_energy(mass),
-        hits: walls.hits,
-        impulse: walls.impulse,
-        checked,
-        inside,
-        paths,
-    }
-}
 
 /// The outcome of a run, with its physics checks: a value that prints itself (`Display`),
 /// serializes to the CLI's JSON (`Serialize`; paths and speeds are left out) and makes charts
@@ -233,7 +109,7 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
             len: len.min(params.particles - start),
         })
         .collect();
-    let mapped = backend.map(&kernel("gas", run_block), &blocks)?;
+    let mapped = backend.map(&GasBlocks, &blocks)?;
     let mut total = BlockOutcome::default();
     for out in mapped.results {
         total.speeds.extend(out.speeds);
@@ -260,7 +136,7 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
         temperature: params.temperature,
         mass_amu: params.mass_amu,
         seed: params.seed,
-        backend: backend.kind().name(),
+        backend: backend.name(),
         workers: backend.workers(),
         seconds,
         particle_steps_per_second: n as f64 * params.steps as f64 / seconds,
@@ -280,4 +156,93 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
         speeds: total.speeds,
         params: params.clone(),
     })
+}
+
+impl std::fmt::Display for GasRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "2-D gas: {} particles (m = {} u, T = {} K) in a {} m box, {} steps of {:.4e} s, seed {}",
+            self.particles,
+            self.mass_amu,
+            self.temperature,
+            self.box_side,
+            self.steps,
+            self.dt,
+            self.seed
+        )?;
+        writeln!(
+            f,
+            "{} with {} workers: {:.3} s, {:.3e} particle-steps/s",
+            self.backend, self.workers, self.seconds, self.particle_steps_per_second
+        )?;
+        writeln!(
+            f,
+            "energy drift {:e}, inside the box {:.6}",
+            self.energy_drift, self.inside_fraction
+        )?;
+        writeln!(
+            f,
+            "mean speed {:.2} m/s (theory {:.2}); speed fit p-value {:.3}",
+            self.mean_speed, self.mean_speed_theory, self.fit_p_value
+        )?;
+        write!(
+            f,
+            "pressure {:.4e} N/m vs ideal gas {:.4e} (kinetic T = {:.2} K): ratio {:.4} (nominal T: {:.4}), {} wall hits",
+            self.pressure,
+            self.pressure_ideal,
+            self.kinetic_temperature,
+            self.pressure_ratio,
+            self.pressure_ratio_nominal,
+            self.wall_hits
+        )
+    }
+}
+
+/// [`advance`](super::advance) on `pool`: the particles are cut into fixed blocks of [`BLOCK`], the blocks are
+/// moved in parallel, and the wall hits are summed in block order. Positions, velocities and
+/// the returned [`WallHits`] are bit-identical to `advance` block by block, whatever the number
+/// of workers. No recording: this is the loop the benchmark times.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{advance, advance_on, GasParams, Particles, BLOCK};
+/// use parlab::prelude::*;
+///
+/// let params = GasParams::default();
+/// let start = Particles::sample(&params, 0, BLOCK + 100);
+/// let dt = params.time_step();
+/// let (mut a, mut b) = (start.clone(), start);
+/// let walls = advance_on(&RayonPool::new(2)?, &mut a, dt, 1.0, 300)?;
+/// let mut first = Particles {
+///     x: b.x[..BLOCK].to_vec(), y: b.y[..BLOCK].to_vec(),
+///     vx: b.vx[..BLOCK].to_vec(), vy: b.vy[..BLOCK].to_vec(),
+/// };
+/// advance(&mut first, dt, 1.0, 300, |_, _| {});
+/// assert_eq!(a.x[..BLOCK], first.x[..]);
+/// assert!(walls.hits > 0.0);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn advance_on(
+    pool: &RayonPool,
+    particles: &mut Particles,
+    dt: f64,
+    side: f64,
+    steps: usize,
+) -> Result<WallHits> {
+    let Particles { x, y, vx, vy } = particles;
+    let parts: Vec<WallHits> = pool.install(|| {
+        x.par_chunks_mut(BLOCK)
+            .zip(y.par_chunks_mut(BLOCK))
+            .zip(vx.par_chunks_mut(BLOCK))
+            .zip(vy.par_chunks_mut(BLOCK))
+            .map(|(((x, y), vx), vy)| advance_slices([x, y, vx, vy], dt, side, steps, |_, _| {}))
+            .collect()
+    })?;
+    let mut total = WallHits::default();
+    for part in parts {
+        total += part;
+    }
+    Ok(total)
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::backends::{chunk_lengths, kernel, Backend, MapOptions};
 use crate::Error;
 
 /// Backends that run closures; the cluster's engines run only their compiled kernels
@@ -23,7 +24,7 @@ fn results_come_back_in_input_order_with_uneven_tasks() {
     for b in backends() {
         let mapped = b.map(&slow_small, &inputs).unwrap();
         let want: Vec<u64> = inputs.iter().map(|x| x * 3).collect();
-        assert_eq!(mapped.results, want, "{}", b.kind());
+        assert_eq!(mapped.results, want, "{}", b.name());
         assert!(mapped.trace.is_none());
     }
 }
@@ -44,11 +45,11 @@ fn a_panicking_task_is_an_error_naming_task_and_input() {
                 message,
                 ..
             } => {
-                assert_eq!(*task, 13, "{}", b.kind());
+                assert_eq!(*task, 13, "{}", b.name());
                 assert_eq!(input, "13");
                 assert!(message.contains("unlucky 13"), "{message}");
             }
-            other => panic!("{}: unexpected {other:?}", b.kind()),
+            other => panic!("{}: unexpected {other:?}", b.name()),
         }
     }
 }
@@ -65,8 +66,8 @@ fn traces_have_one_span_per_task_on_known_workers() {
             )
             .unwrap();
         let trace = mapped.trace.expect("trace recorded");
-        assert_eq!(trace.spans.len(), 50, "{}", b.kind());
-        assert_eq!(trace.backend, b.kind().name());
+        assert_eq!(trace.spans.len(), 50, "{}", b.name());
+        assert_eq!(trace.backend, b.name());
         for (i, s) in trace.spans.iter().enumerate() {
             assert_eq!(s.task, i);
             assert!(s.worker < b.workers());

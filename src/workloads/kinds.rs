@@ -1,14 +1,19 @@
 //! The list of backends: [`BackendKind`] names them, [`AnyBackend`] holds any one of them.
+//!
+//! This is the one place that knows every backend, the cluster and dask included; the
+//! executors below it know only the [`Backend`] trait.
 
-use super::{
-    cpu_count, Backend, Kernel, MapOptions, Mapped, Parallel, ProcessExecutor, ProcessPool,
+use crate::backends::{
+    Backend, Kernel, MapOptions, Mapped, Parallel, ProcessExecutor, ProcessPool,
     RayonPool, Sequential, ThreadExecutor, Threads,
 };
+use crate::cluster::Cluster;
+use crate::dask::Dask;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Every backend parlab has, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BackendKind {
     /// A plain loop on the calling thread.
@@ -135,9 +140,7 @@ impl BackendKind {
     ///
     /// [`Error::ZeroWorkers`] for `workers == 0`; [`Error::Backend`] when the pool cannot start.
     pub fn build(self, workers: usize) -> Result<AnyBackend> {
-        if workers == 0 {
-            return Err(Error::ZeroWorkers { cores: cpu_count() });
-        }
+        crate::error::check_workers(workers)?;
         Ok(match self {
             BackendKind::Sequential => AnyBackend::Sequential(Sequential),
             BackendKind::Threads => AnyBackend::Threads(Threads::new(workers)?),
@@ -150,9 +153,29 @@ impl BackendKind {
                 AnyBackend::ProcessExecutor(ProcessExecutor::new(workers)?)
             }
             BackendKind::Joblib => AnyBackend::Joblib(Parallel::new(workers)?),
-            BackendKind::Cluster => AnyBackend::Cluster(crate::cluster::Cluster::start(workers)?),
-            BackendKind::Dask => AnyBackend::Dask(crate::dask::Dask::new(workers)?),
+            BackendKind::Cluster => AnyBackend::Cluster(Cluster::start(workers)?),
+            BackendKind::Dask => AnyBackend::Dask(Dask::new(workers)?),
         })
+    }
+}
+
+/// Parses a backend's [`name`](BackendKind::name), as the command line spells it.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::workloads::BackendKind;
+///
+/// assert_eq!("process-pool".parse::<BackendKind>()?, BackendKind::ProcessPool);
+/// let err = "gpu".parse::<BackendKind>().unwrap_err();
+/// assert!(err.to_string().contains("sequential, threads, rayon"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+impl std::str::FromStr for BackendKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        crate::error::parse_name("backend", s, &BackendKind::ALL, BackendKind::name)
     }
 }
 
@@ -187,17 +210,17 @@ pub enum AnyBackend {
 }
 
 impl Backend for AnyBackend {
-    fn kind(&self) -> BackendKind {
+    fn name(&self) -> &'static str {
         match self {
-            AnyBackend::Sequential(b) => b.kind(),
-            AnyBackend::Threads(b) => b.kind(),
-            AnyBackend::Rayon(b) => b.kind(),
-            AnyBackend::ThreadExecutor(b) => b.kind(),
-            AnyBackend::ProcessPool(b) => b.kind(),
-            AnyBackend::ProcessExecutor(b) => b.kind(),
-            AnyBackend::Joblib(b) => b.kind(),
-            AnyBackend::Cluster(b) => b.kind(),
-            AnyBackend::Dask(b) => b.kind(),
+            AnyBackend::Sequential(b) => b.name(),
+            AnyBackend::Threads(b) => b.name(),
+            AnyBackend::Rayon(b) => b.name(),
+            AnyBackend::ThreadExecutor(b) => b.name(),
+            AnyBackend::ProcessPool(b) => b.name(),
+            AnyBackend::ProcessExecutor(b) => b.name(),
+            AnyBackend::Joblib(b) => b.name(),
+            AnyBackend::Cluster(b) => b.name(),
+            AnyBackend::Dask(b) => b.name(),
         }
     }
 

@@ -1,0 +1,34 @@
+//! Workloads: the module's kernels run on a backend, and the one list of every backend.
+//!
+//! This layer sits above the kernels ([`tasks`](crate::tasks), [`gas`](crate::gas)) and the
+//! executors ([`backends`](crate::backends), [`cluster`](crate::cluster),
+//! [`dask`](crate::dask)), and joins them: [`squares`] maps the squaring kernel over blocks of
+//! seeds, [`check_prime`] maps trial division over subintervals, [`simulate`] maps the gas over
+//! blocks of particles. [`BackendKind`] is the only place that knows every backend;
+//! [`kernels`] are the tasks as [`Kernel`](crate::backends::Kernel)s, also compiled into the
+//! cluster's engines ([`engine_kernels`]).
+//!
+//! ```
+//! use parlab::prelude::*;
+//!
+//! let pool = BackendKind::Rayon.build(2)?;
+//! let run = squares(&pool, 0..10)?;
+//! assert_eq!(run.results, [25, 25, 64, 64, 49, 9, 81, 16, 9, 25]);
+//! assert!(check_prime(&pool, 489_133_282_872_437_279)?.is_prime);
+//! # Ok::<(), parlab::Error>(())
+//! ```
+
+mod gas;
+pub mod kernels;
+mod kinds;
+mod primes;
+mod squares;
+
+pub use gas::{advance_on, simulate, GasRun};
+pub use kernels::{engine_kernels, RandomSquare};
+pub use kinds::{AnyBackend, BackendKind};
+pub use primes::{check_prime, check_prime_with, Method, PrimeAnswer};
+pub use squares::{squares, squares_io, squares_io_with, squares_with, SquaresRun};
+
+#[cfg(test)]
+mod test;

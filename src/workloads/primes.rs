@@ -1,0 +1,169 @@
+//! Primality on a backend: the module's 15.1.2 task, trial division split into subintervals.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::backends::{Backend, MapOptions, TaskStream};
+use crate::tasks::primes::{small_verdict, TrialKernel};
+use crate::tasks::{is_prime_miller_rabin, subinterval_limits};
+use crate::{Error, Result};
+
+/// Which primality algorithm to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Trial division by odd candidates, split into subintervals across the workers.
+    Trial,
+    /// Deterministic Miller–Rabin (exact for every `u64`, no factor reported).
+    MillerRabin,
+}
+
+impl Method {
+    /// Both methods.
+    pub const ALL: [Method; 2] = [Method::Trial, Method::MillerRabin];
+
+    /// The name used on the command line and in JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(parlab::workloads::Method::MillerRabin.name(), "miller-rabin");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Trial => "trial",
+            Method::MillerRabin => "miller-rabin",
+        }
+    }
+}
+
+/// Parses a method's [`name`](Method::name).
+impl std::str::FromStr for Method {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        crate::error::parse_name("method", s, &Method::ALL, Method::name)
+    }
+}
+
+/// A primality verdict, with the smallest factor when trial division finds one.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrimeAnswer {
+    /// The number tested.
+    pub n: u64,
+    /// The verdict.
+    pub is_prime: bool,
+    /// Smallest factor > 1 and < n, when the method finds one.
+    pub factor: Option<u64>,
+    /// The algorithm used.
+    pub method: Method,
+    /// Backend name.
+    pub backend: &'static str,
+    /// Workers the backend used.
+    pub workers: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Per-task record, when asked for.
+    #[serde(skip)]
+    pub trace: Option<TaskStream>,
+}
+
+impl std::fmt::Display for PrimeAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.is_prime, self.factor) {
+            (true, _) => writeln!(f, "Number is prime.")?,
+            (false, Some(x)) => writeln!(f, "Number is not prime: {x} is a factor.")?,
+            (false, None) if self.n == 1 => {
+                writeln!(f, "Number is not prime: 1 has no prime factor.")?
+            }
+            (false, None) => writeln!(f, "Number is not prime.")?,
+        }
+        write!(f, "Execution time = {:.3} sec.", self.seconds)
+    }
+}
+
+/// Tests `n` for primality on `backend` by trial division, split into one subinterval per
+/// worker: the module's `is_prime` on a pool.
+///
+/// Every task stops early once a smaller factor is known, and the smallest factor is reported.
+///
+/// # Errors
+///
+/// `n == 0`, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let threads = BackendKind::Threads.build(2)?;
+/// let answer = check_prime(&threads, 1_000_003 * 999_983)?;
+/// assert!(!answer.is_prime);
+/// assert_eq!(answer.factor, Some(999_983));
+/// assert!(check_prime(&threads, 2)?.is_prime);
+/// assert_eq!(check_prime(&threads, 10)?.factor, Some(2));
+/// assert!(check_prime(&threads, 0).is_err());
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn check_prime<B: Backend + ?Sized>(backend: &B, n: u64) -> Result<PrimeAnswer> {
+    check_prime_with(backend, n, Method::Trial, &MapOptions::default())
+}
+
+/// [`check_prime`] with a [`Method`] and [`MapOptions`] (a task stream, progress reports per
+/// subinterval). Miller–Rabin runs on the calling thread: one test takes microseconds.
+///
+/// # Errors
+///
+/// `n == 0`, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let pool = ProcessPool::new(2)?;
+/// let answer = check_prime_with(&pool, 999_999_999_989, Method::Trial, &MapOptions::traced(true))?;
+/// assert!(answer.is_prime);
+/// assert_eq!(answer.trace.map(|t| t.spans.len()), Some(2));
+/// let fast = check_prime_with(&pool, 999_999_999_989, Method::MillerRabin, &MapOptions::default())?;
+/// assert!(fast.is_prime);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn check_prime_with<B: Backend + ?Sized>(
+    backend: &B,
+    n: u64,
+    method: Method,
+    options: &MapOptions,
+) -> Result<PrimeAnswer> {
+    if n == 0 {
+        return Err(crate::tasks::primes::zero_n());
+    }
+    let t0 = Instant::now();
+    let mut answer = PrimeAnswer {
+        n,
+        is_prime: false,
+        factor: None,
+        method,
+        backend: backend.name(),
+        workers: backend.workers(),
+        seconds: 0.0,
+        trace: None,
+    };
+    match (method, small_verdict(n)) {
+        (Method::MillerRabin, _) => answer.is_prime = is_prime_miller_rabin(n),
+        (Method::Trial, Some(verdict)) => {
+            answer.is_prime = verdict.is_prime;
+            answer.factor = verdict.factor;
+        }
+        (Method::Trial, None) => {
+            let subs = subinterval_limits(n, backend.workers())?;
+            let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
+            answer.factor = mapped.results.into_iter().flatten().min();
+            answer.is_prime = answer.factor.is_none();
+            answer.trace = mapped.trace;
+        }
+    }
+    answer.seconds = t0.elapsed().as_secs_f64();
+    Ok(answer)
+}

@@ -1,0 +1,182 @@
+//! Random squaring on a backend: the module's 15.1.1 task mapped over blocks of seeds.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::kernels::{RandomSquareIo, SquareBlocks};
+use crate::backends::{Backend, MapOptions, TaskStream};
+use crate::tasks::squares::blocks;
+use crate::{Error, Result};
+
+/// The outcome of squaring a range of seeds: the results, the wall time, and the task stream if
+/// one was recorded.
+#[derive(Clone, Debug, Serialize)]
+pub struct SquaresRun {
+    /// Backend name.
+    pub backend: &'static str,
+    /// Workers the backend used.
+    pub workers: usize,
+    /// First seed.
+    pub start: u32,
+    /// `results[i]` is the square for seed `start + i`.
+    pub results: Vec<u32>,
+    /// Wall time of the map, in seconds.
+    pub seconds: f64,
+    /// Per-task record, when asked for.
+    #[serde(skip)]
+    pub trace: Option<TaskStream>,
+}
+
+impl SquaresRun {
+    /// The first five results (fewer if there are fewer).
+    pub fn first5(&self) -> &[u32] {
+        &self.results[..self.results.len().min(5)]
+    }
+
+    /// The last five results (fewer if there are fewer).
+    pub fn last5(&self) -> &[u32] {
+        &self.results[self.results.len().saturating_sub(5)..]
+    }
+}
+
+impl std::fmt::Display for SquaresRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "First five and last five results: {:?}, ..., {:?}",
+            self.first5(),
+            self.last5()
+        )?;
+        write!(f, "Execution time = {:.3} sec.", self.seconds)
+    }
+}
+
+/// The seeds `range` as numpy's 32-bit seeds: `(start, count)`.
+fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
+    let start = u32::try_from(range.start).map_err(|_| {
+        Error::invalid(
+            "seed range",
+            format!(
+                "the first seed {} is past {} (numpy seeds are 32-bit); start lower",
+                range.start,
+                u32::MAX
+            ),
+        )
+    })?;
+    let count = range.end.saturating_sub(range.start);
+    blocks(start, count)?; // checks the end
+    Ok((start, count))
+}
+
+/// Squares the seeds in `seeds` on `backend`, in blocks of
+/// [`BLOCK`](crate::tasks::squares::BLOCK) seeds: the module's
+/// `pool.map(random_square, range(1_000_000))`.
+///
+/// # Errors
+///
+/// A seed range that runs past `u32::MAX`, or a failure of the backend.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let rayon = BackendKind::Rayon.build(2)?;
+/// let run = squares(&rayon, 0..1_000_000)?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares<B: Backend + ?Sized>(backend: &B, seeds: Range<u64>) -> Result<SquaresRun> {
+    squares_with(backend, seeds, &MapOptions::default())
+}
+
+/// [`squares`] with [`MapOptions`] (a task stream, progress reports per block).
+///
+/// # Errors
+///
+/// As [`squares`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::prelude::*;
+///
+/// let pool = ProcessPool::new(2)?;
+/// let run = squares_with(&pool, 0..100_000, &MapOptions::traced(true))?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.trace.map(|t| t.spans.len()), Some(7)); // 100_000 seeds in blocks of 2^14
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares_with<B: Backend + ?Sized>(
+    backend: &B,
+    seeds: Range<u64>,
+    options: &MapOptions,
+) -> Result<SquaresRun> {
+    let (start, count) = seed_range(&seeds)?;
+    let blocks = blocks(start, count)?;
+    let mapped = backend.map_with(&SquareBlocks, &blocks, options)?;
+    Ok(SquaresRun {
+        backend: backend.name(),
+        workers: backend.workers(),
+        start,
+        results: mapped.results.concat(),
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
+
+/// Squares `seeds` one task per seed, each after sleeping `pause`: the 15.2 I/O-bound variant
+/// (`random_squareT`), the right job for [`ThreadExecutor`](crate::backends::ThreadExecutor).
+///
+/// # Errors
+///
+/// As [`squares`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use parlab::prelude::*;
+///
+/// let pool = BackendKind::ThreadExecutor.build(10)?;
+/// let run = squares_io(&pool, 0..20, Duration::from_millis(10))?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.results.len(), 20);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares_io<B: Backend + ?Sized>(
+    backend: &B,
+    seeds: Range<u64>,
+    pause: Duration,
+) -> Result<SquaresRun> {
+    squares_io_with(backend, seeds, pause, &MapOptions::default())
+}
+
+/// [`squares_io`] with [`MapOptions`].
+///
+/// # Errors
+///
+/// As [`squares`].
+pub fn squares_io_with<B: Backend + ?Sized>(
+    backend: &B,
+    seeds: Range<u64>,
+    pause: Duration,
+    options: &MapOptions,
+) -> Result<SquaresRun> {
+    let (start, count) = seed_range(&seeds)?;
+    let tasks: Vec<(u32, Duration)> = (u64::from(start)..u64::from(start) + count)
+        .map(|s| (s as u32, pause))
+        .collect();
+    let mapped = backend.map_with(&RandomSquareIo, &tasks, options)?;
+    Ok(SquaresRun {
+        backend: backend.name(),
+        workers: backend.workers(),
+        start,
+        results: mapped.results,
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
