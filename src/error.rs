@@ -51,13 +51,21 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+    /// Encoding or decoding JSON failed.
+    #[error("JSON: {0}")]
+    Json(String),
+    /// The module's Python side (`parlab bench --python`) could not run or gave no answer.
+    #[error("Python: {0}")]
+    Python(String),
     /// Drawing a figure failed.
     #[error("could not draw the figure: {0}")]
     Plot(String),
-    /// Reading or writing a file failed.
-    #[error("could not write {path}: {source}")]
+    /// Reading, writing or creating a file or folder failed.
+    #[error("could not {action} {}: {source}", path.display())]
     Io {
-        /// The file.
+        /// What was being done: `"read"`, `"write"`, `"create"`.
+        action: &'static str,
+        /// The file or folder.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
@@ -103,6 +111,15 @@ pub(crate) fn parse_name<T: Copy>(
 }
 
 impl Error {
+    /// [`Error::Io`] for `action` (`"read"`, `"write"`, `"create"`) on `path`.
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+
     /// [`Error::ZeroWorkers`] with this machine's core count.
     pub(crate) fn zero_workers() -> Self {
         Error::ZeroWorkers { cores: cores() }

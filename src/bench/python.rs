@@ -62,12 +62,9 @@ pub fn has_numpy(python: &str) -> std::result::Result<(), String> {
 ///
 /// # Errors
 ///
-/// [`Error::Backend`] when the script cannot start, fails, or prints no JSON.
+/// [`Error::Python`] when the script cannot start, fails, or prints no JSON.
 pub fn run(python: &str, count: u64, prime: u64, workers: usize, repeat: usize) -> Result<Value> {
-    let fail = |message: String| Error::Backend {
-        backend: "python",
-        message,
-    };
+    let fail = Error::Python;
     let out = Command::new(python)
         .arg(script())
         .args(["--count", &count.to_string()])

@@ -1,6 +1,7 @@
 //! `parlab bench`: kernel and backend figures, and the module's Python side by side.
 
-use crate::backends::{cpu_count, BackendKind};
+use crate::backends::cpu_count;
+use crate::workloads::BackendKind;
 use crate::bench::{self, python, Machine, PythonSide, Report};
 use crate::table::MODULE_PRIME;
 use crate::tasks::{is_prime_miller_rabin, squares::squares_into, Flavor};
@@ -32,10 +33,10 @@ pub(super) struct BenchArgs {
     #[arg(long)]
     workers: Option<usize>,
     /// Backend of the parallel kernel runs.
-    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]
     backend: BackendKind,
     /// Kernel flavor (default: the fastest this CPU runs).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::named(&Flavor::ALL, Flavor::name))]
     flavor: Option<Flavor>,
     /// No-op tasks per backend for the per-task overhead.
     #[arg(long, default_value_t = 100_000)]
@@ -97,13 +98,7 @@ pub(super) fn run(args: BenchArgs) -> Result<()> {
         });
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| crate::Error::Backend {
-                backend: "json",
-                message: e.to_string(),
-            })?
-        );
+        super::print_json(&report)?;
     } else {
         print!("{report}");
     }

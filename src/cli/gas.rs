@@ -2,8 +2,13 @@
 
 use std::path::PathBuf;
 
-use crate::backends::{cpu_count, BackendKind};
-use crate::gas::{simulate, warm_up_histogram, GasParams, NITROGEN_AMU, WARM_UP_SAMPLES};
+use crate::backends::cpu_count;
+use crate::gas::{speeds, GasParams, NITROGEN_AMU};
+use crate::plot::warm_up_histogram;
+use crate::workloads::{simulate, BackendKind};
+
+/// Speeds sampled for the warm-up histogram, as in the exercise.
+const WARM_UP_SAMPLES: usize = 100_000;
 use crate::{plot, Result};
 
 /// The physics flags of a gas run, shared by `parlab gas` and `parlab mpi gas`.
@@ -61,7 +66,7 @@ pub struct GasArgs {
     #[command(flatten)]
     physics: GasParamArgs,
     /// Execution backend.
-    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]
     backend: BackendKind,
     /// Workers (default: all cores).
     #[arg(long)]
@@ -93,7 +98,10 @@ pub(crate) fn run(args: GasArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.histogram {
-        plot::save(&warm_up_histogram(&params, WARM_UP_SAMPLES, 50), path)?;
+        plot::save(
+            &warm_up_histogram(&params, &speeds(&params, WARM_UP_SAMPLES), 50),
+            path,
+        )?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

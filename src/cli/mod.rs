@@ -11,9 +11,10 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use crate::backends::{cpu_count, BackendKind, MapOptions};
-use crate::tasks::{
-    check_prime_with, squares::squares_io, squares_with, Method, PrimeAnswer, SquaresRun,
+use crate::backends::{cpu_count, MapOptions};
+use crate::workloads::{
+    check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method, PrimeAnswer,
+    SquaresRun,
 };
 use crate::{plot, table, Error, Result};
 
@@ -57,8 +58,8 @@ enum Command {
         n: u64,
         #[command(flatten)]
         run: RunArgs,
-        /// Algorithm.
-        #[arg(long, value_enum, default_value_t = Method::Trial)]
+        /// Algorithm: trial or miller-rabin.
+        #[arg(long, default_value = "trial", value_parser = named(&Method::ALL, Method::name))]
         method: Method,
     },
     /// Measure the module's summary table on this machine: both tasks on every backend.
@@ -81,7 +82,7 @@ enum Command {
     },
     /// List the backends, one line each.
     Backends,
-    /// The engine cluster (ipyparallel): list, start, bench.
+    /// The engine cluster (ipyparallel): list, start.
     Cluster {
         #[command(subcommand)]
         command: cluster::ClusterCommand,
@@ -107,8 +108,8 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Execution backend.
-    #[arg(long, value_enum, default_value_t = BackendKind::Rayon)]
+    /// Execution backend (see `parlab backends`).
+    #[arg(long, default_value = "rayon", value_parser = named(&BackendKind::ALL, BackendKind::name))]
     backend: BackendKind,
     /// Workers (default: all cores).
     #[arg(long)]
@@ -125,7 +126,7 @@ struct RunArgs {
 }
 
 impl RunArgs {
-    fn build(&self) -> Result<crate::backends::AnyBackend> {
+    fn build(&self) -> Result<AnyBackend> {
         if let Some(path) = &self.trace {
             let ext = path
                 .extension()
@@ -162,6 +163,23 @@ impl RunArgs {
     }
 }
 
+/// Longest `--io-sleep` accepted, in seconds (an hour per task is already no lab exercise).
+const MAX_SLEEP: f64 = 3600.0;
+
+/// A clap parser for one of parlab's named enums: the help lists `all`'s names, and a value is
+/// parsed by its [`FromStr`](std::str::FromStr), which says what the names are when it fails.
+pub(crate) fn named<T>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: Copy + Send + Sync + 'static + std::str::FromStr<Err = Error>,
+{
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = all.iter().map(|&t| name(t)).collect();
+    clap::builder::PossibleValuesParser::new(names).try_map(|s: String| s.parse::<T>())
+}
+
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -187,20 +205,20 @@ fn run(cli: Cli) -> Result<()> {
             io_sleep,
         } => {
             let backend = run.build()?;
+            let seeds = u64::from(start)..u64::from(start) + count;
             let reporter = Reporter::new(run.progress, "squares");
             let result = match io_sleep {
-                None => squares_with(&backend, start, count, &run.options(&reporter))?,
-                Some(s) if s.is_finite() && s >= 0.0 => squares_io(
+                None => squares_with(&backend, seeds, &run.options(&reporter))?,
+                Some(s) if s.is_finite() && (0.0..=MAX_SLEEP).contains(&s) => squares_io_with(
                     &backend,
-                    start,
-                    count,
+                    seeds,
                     Duration::from_secs_f64(s),
-                    run.trace.is_some(),
+                    &run.options(&reporter),
                 )?,
                 Some(s) => {
                     return Err(Error::invalid(
                         "--io-sleep",
-                        format!("{s} is not a number of seconds >= 0"),
+                        format!("{s} is not a number of seconds from 0 to {MAX_SLEEP}"),
                     ))
                 }
             };
@@ -234,10 +252,7 @@ fn run(cli: Cli) -> Result<()> {
             out,
         } => {
             if let Some(dir) = &out {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                    path: dir.clone(),
-                    source,
-                })?;
+                std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
             }
             let workers = workers.unwrap_or_else(cpu_count);
             eprintln!(
@@ -321,20 +336,14 @@ pub(crate) fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Backend {
-        backend: "json",
-        message: e.to_string(),
-    })
+    serde_json::to_string_pretty(value).map_err(|e| Error::Json(e.to_string()))
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{}", to_json(value)?);
     Ok(())
 }
 
 fn write(path: &std::path::Path, text: String) -> Result<()> {
-    std::fs::write(path, text).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
 }

@@ -8,7 +8,7 @@ use clap::Subcommand;
 
 use super::print_json;
 use crate::mpi::Mpi;
-use crate::tasks::Method;
+use crate::workloads::Method;
 use crate::Result;
 
 /// `parlab mpi`: run under `mpirun -n P` (or `srun`); without it, parlab runs as one rank.
@@ -45,8 +45,8 @@ enum MpiTask {
     Prime {
         /// The number to check (1 ..= 18446744073709551615).
         n: u64,
-        /// Algorithm.
-        #[arg(long, value_enum, default_value_t = Method::Trial)]
+        /// Algorithm: trial or miller-rabin.
+        #[arg(long, default_value = "trial", value_parser = super::named(&Method::ALL, Method::name))]
         method: Method,
     },
     /// Exercise 1, the collisionless 2-D thermal gas, with the particles split across all ranks;

@@ -336,7 +336,8 @@ impl Backend for Cluster {
             return Err(Error::Backend {
                 backend: "cluster",
                 message: format!(
-                    "{:?} is a closure (made with kernel()), and engines run only kernels compiled \
+                    "kernel {:?} has no remote name: its code exists only in this process (a \
+                     closure made with kernel(), say), and engines run only kernels compiled \
                      into them; map Remote::named(NAME) with one of theirs ({}), or register \
                      yours in an engine program of your own (see parlab::cluster)",
                     kernel.name(),

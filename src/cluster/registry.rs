@@ -91,26 +91,16 @@ pub fn runtime_dir() -> PathBuf {
     }
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
-
 /// Writes the cluster's file; returns its path.
 pub(crate) fn register(entry: &ClusterEntry) -> Result<PathBuf> {
     let dir = runtime_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
     let path = dir.join(format!("{}.json", entry.id));
-    let text = serde_json::to_string_pretty(entry).map_err(|e| Error::Backend {
-        backend: "cluster",
-        message: e.to_string(),
-    })?;
+    let text = serde_json::to_string_pretty(entry).map_err(|e| Error::Json(e.to_string()))?;
     // Write then rename, so that `list` never sees half a file.
     let partial = dir.join(format!(".{}.json.partial", entry.id));
-    std::fs::write(&partial, text).map_err(|e| io_error(&partial, e))?;
-    std::fs::rename(&partial, &path).map_err(|e| io_error(&path, e))?;
+    std::fs::write(&partial, text).map_err(|e| Error::io("write", &partial, e))?;
+    std::fs::rename(&partial, &path).map_err(|e| Error::io("write", &path, e))?;
     Ok(path)
 }
 
@@ -134,7 +124,7 @@ pub fn list() -> Result<Vec<ClusterEntry>> {
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_error(&dir, e)),
+        Err(e) => return Err(Error::io("read", &dir, e)),
     };
     let mut clusters = Vec::new();
     for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use super::{fingerprint_bytes, mpi_error, Mpi, NAME};
 use crate::backends::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, RayonPool};
-use crate::gas::{simulate, GasParams, GasRun};
+use crate::gas::GasParams;
+use crate::workloads::{simulate, GasRun};
 use crate::Result;
 
 /// Tag of a generic map in the argument fingerprint.

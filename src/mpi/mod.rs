@@ -12,7 +12,7 @@
 //!   nothing needs to be scattered), on its rayon pool; rank 0 collects them with one `gatherv`.
 //!   The results are bit-identical to every other backend.
 //! - **Gas** (Exercise 1) and any other kernel: [`MpiBackend`] maps a kernel over inputs split
-//!   across the threads of the job and all-gathers the outputs, so [`crate::gas::simulate`]
+//!   across the threads of the job and all-gathers the outputs, so [`crate::workloads::simulate`]
 //!   runs across ranks unchanged and gives bit-identical statistics.
 //! - **Prime**: the odd candidates are split into one subinterval per thread of the whole job,
 //!   rank by rank in increasing order. While the threads divide, the rank's main thread runs a

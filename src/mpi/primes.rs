@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use super::{mpi_error, Mpi, NAME};
 use crate::backends::{Backend, RayonPool};
 use crate::tasks::primes::TrialKernel;
-use crate::tasks::{is_prime_miller_rabin, subinterval_limits, Method, PrimeAnswer, Subinterval};
+use crate::tasks::primes::small_verdict;
+use crate::tasks::{is_prime_miller_rabin, subinterval_limits, Subinterval};
+use crate::workloads::{Method, PrimeAnswer};
 use crate::Result;
 
 /// Tag of the prime task in the argument fingerprint.

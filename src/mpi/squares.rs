@@ -8,7 +8,8 @@ use ::mpi::Count;
 
 use super::{Mpi, NAME};
 use crate::backends::{chunk_lengths, RayonPool};
-use crate::tasks::squares::{blocks, squares, SquaresRun};
+use crate::tasks::squares::blocks;
+use crate::workloads::{squares, SquaresRun};
 use crate::{Error, Result};
 
 /// Tag of the squares task in the argument fingerprint.
@@ -59,7 +60,7 @@ impl Mpi {
         // In u64: an idle last rank's first seed may be 2^32 (it squares nothing).
         let first = u64::from(start) + lens[..rank].iter().sum::<usize>() as u64;
         let first = first.min(u64::from(u32::MAX)) as u32;
-        let local = squares(pool, first, lens[rank] as u64, false);
+        let local = squares(pool, u64::from(first)..u64::from(first) + lens[rank] as u64);
         let mine = self.outcome(local)?.results;
         let root = self.world.process_at_rank(0);
         if !self.is_root() {

@@ -141,16 +141,14 @@ pub fn save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
     match ext.as_deref() {
         Some("svg") => {
             let doc = svg(chart)?;
-            std::fs::write(path, doc.0).map_err(|source| Error::Io {
-                path: path.to_owned(),
-                source,
-            })
+            std::fs::write(path, doc.0).map_err(|source| Error::io("write", path, source))
         }
         Some("png") => {
             register_font()?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 if !dir.is_dir() {
                     return Err(Error::Io {
+                        action: "write",
                         path: path.to_owned(),
                         source: std::io::Error::new(
                             std::io::ErrorKind::NotFound,

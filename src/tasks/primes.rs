@@ -185,6 +185,11 @@ impl TrialKernel {
         }
     }
 
+    /// The [`Flavor`] this kernel runs.
+    pub fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+
     /// The smallest factor any copy of this kernel has found so far (or been told about).
     ///
     /// # Examples

@@ -153,8 +153,9 @@ impl Kernel for TrialKernel {
         "trial-division"
     }
 
+    /// The engines run the fastest flavor; a kernel of another flavor exists only here.
     fn remote_name(&self) -> Option<&'static str> {
-        Some("trial-division")
+        (self.flavor() == crate::tasks::Flavor::best()).then_some("trial-division")
     }
 }
 
