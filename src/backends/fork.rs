@@ -2,26 +2,53 @@
 //! length-prefixed postcard frames over a Unix socket pair, reaping, and a shared "current task"
 //! slot per worker that survives the worker's death.
 //!
-//! Rules that keep a fork from inside an evcxr kernel clean (see the process pool's docs):
-//! flush stdout and stderr before forking (or the child re-emits the buffered text); in the
-//! child, close every parent-side socket, install a quiet panic hook (a task's panic message
-//! travels back in the error instead of being printed), run the closure under `catch_unwind`,
-//! flush, then `libc::_exit` (never `process::exit`, which would run the parent's atexit
-//! handlers and destructors); in the parent, read to EOF and `waitpid` every child.
+//! # What is and is not safe after `fork`
 //!
-//! `set_hook` takes a lock that another parent thread holds while it is panicking; a child
-//! forked at that instant would wait for it forever (seen once in a multi-threaded test run
-//! where a test failed). So every child sends a ready byte once its hook is set; when a child is
-//! not ready within [`READY_TIMEOUT_MS`] the children are killed and forked again (the other
-//! thread's panic is over by then), and only after [`FORK_ATTEMPTS`] tries is it an error: no hang.
+//! The caller is usually multi-threaded (an evcxr kernel, a test harness, a thread pool the user
+//! started). `fork` copies the whole address space but only the calling thread: every other
+//! thread simply does not exist in the child, in whatever state it was. POSIX therefore
+//! guarantees only *async-signal-safe* functions (`read`, `write`, `close`, `_exit`, ...) in the
+//! child of a multi-threaded process until it calls `exec`, and parlab never execs: the child
+//! runs the user's kernel, arbitrary Rust that allocates, formats and may lock. So:
+//!
+//! - A lock that another thread held at the instant of the fork is copied *locked* and is never
+//!   released in the child, because its owner is gone. Taking it deadlocks the child. This
+//!   covers the allocator's locks (glibc's malloc takes and resets its arena locks around
+//!   `fork`, other allocators may not), Rust's stdout/stderr locks (a parent thread printing at
+//!   that instant), the panic-hook lock (a parent thread panicking; seen once in a test run),
+//!   any `Mutex` or `RwLock` the kernel shares with parent threads, and rayon's *global* pool,
+//!   whose worker threads are gone: a job sent to it waits forever.
+//! - Data another thread was halfway through changing without a lock (lock-free structures,
+//!   lazily initialized statics) is copied half-changed.
+//! - What cannot happen is damage to the parent: the child has its own copy of memory.
+//!
+//! What parlab does to make the usual cases work: flush stdout and stderr right before forking
+//! (or the child re-emits the buffered text); in the child, close every parent-side socket, ask
+//! to die with the forking thread, install a quiet panic hook (a task's panic message travels
+//! back in the error instead of being printed), send a *ready* byte, then run the closure under
+//! `catch_unwind`, flush, and end with `libc::_exit` (never `process::exit`, which would run the
+//! parent's atexit handlers and destructors); in the parent, read to EOF and `waitpid` every
+//! child. The ready handshake catches a child stuck before it got going (the panic-hook lock
+//! above): when a child is not ready within [`READY_TIMEOUT_MS`] the children are killed and
+//! forked again (the other thread is past its lock by then), and only after [`FORK_ATTEMPTS`]
+//! tries is it an error. A child that deadlocks *inside the kernel*, after it was ready, is not
+//! detected: the map waits for it like for any long task.
+//!
+//! What a kernel run by a process backend must avoid: rayon's global pool and anything else that
+//! hands work to threads the parent started (build a pool inside the kernel instead), locks
+//! shared with the parent's other threads, and relying on state other threads were changing.
+//! Allocating and printing usually work (glibc's malloc is fork-aware, and the parent flushes
+//! before forking), but neither is guaranteed by POSIX, and printing deadlocks the child if
+//! another thread held stdout's lock at the fork (the child also flushes before `_exit`).
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{de::DeserializeOwned, Serialize};
+
+use super::runner::catch;
 
 /// How long a forked child may take to report ready.
 pub(crate) const READY_TIMEOUT_MS: i32 = 2_000;
@@ -82,7 +109,17 @@ fn fork_once(
                 return Err(e);
             }
         };
-        // SAFETY: the child only closes descriptors, runs `child_main` and calls `_exit`.
+        // SAFETY: `fork` has no preconditions of its own; the hazard is what the child does
+        // next. It is a copy of a possibly multi-threaded process with only this thread in it,
+        // so only async-signal-safe functions are guaranteed to work there, and it runs more:
+        // it frees `children` (the allocator's lock; glibc's malloc resets its locks at fork),
+        // takes the panic-hook lock, then runs `child_main`, i.e. the user's kernel, arbitrary
+        // code. A lock another thread held at the fork (stdout, a `Mutex`, the global rayon pool,
+        // the panic hook) stays locked forever in the child: that is a deadlock of the child,
+        // not memory corruption, and the parent's memory is untouched. The ready handshake
+        // retries a child stuck before it is ready; the kernel itself must not use such locks
+        // (see the module docs). The child never returns from this arm (`_exit`), so no
+        // destructor or atexit handler of the parent's state runs in it.
         match unsafe { libc::fork() } {
             -1 => {
                 let e = io::Error::last_os_error();
@@ -99,8 +136,7 @@ fn fork_once(
                     // SAFETY: as below.
                     unsafe { libc::_exit(72) }
                 }
-                let code =
-                    catch_unwind(AssertUnwindSafe(|| child_main(w, child_end))).unwrap_or(70);
+                let code = catch(|| child_main(w, child_end)).unwrap_or(70);
                 flush_stdio();
                 // SAFETY: ends the child without running the parent's destructors or atexit hooks.
                 unsafe { libc::_exit(code) }

@@ -2,8 +2,7 @@
 //! thread pool (`prefer="threads"`), printing joblib's progress lines to stderr.
 
 use super::{
-    Backend, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate,
-    ThreadExecutor,
+    Backend, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, ThreadExecutor,
 };
 use crate::{Error, Result};
 

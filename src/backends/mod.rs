@@ -10,9 +10,9 @@
 //! | [`Sequential`] | non-parallelized | a plain loop on the calling thread |
 //! | [`Threads`] | `threading` | std scoped threads, one contiguous chunk per worker |
 //! | [`RayonPool`] | (none: Rust's own) | a rayon work-stealing pool of a chosen size |
-//! | [`ThreadExecutor`] | `concurrent.futures.ThreadPoolExecutor` | a fixed pool; `submit` returns a handle |
+//! | [`ThreadExecutor`] | `concurrent.futures.ThreadPoolExecutor` | a fixed pool; `submit` returns a [`Future`] |
 //! | [`ProcessPool`] | `multiprocess.Pool.map` | forked worker processes pulling chunks of inputs |
-//! | [`ProcessExecutor`] | `concurrent.futures.ProcessPoolExecutor` | forked processes; `submit` returns a handle |
+//! | [`ProcessExecutor`] | `concurrent.futures.ProcessPoolExecutor` | forked processes; `submit` returns a [`Future`] |
 //! | [`Parallel`] | `joblib.Parallel` | the thread or process pool, with joblib's progress lines |
 //! | [`Cluster`](crate::cluster::Cluster) | `ipyparallel` | engine processes, kernels by name |
 //! | [`Dask`](crate::dask::Dask) | `dask` | a task graph, one task per partition |
@@ -27,6 +27,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use crate::Result;
 
 mod fork;
+mod future;
 mod joblib;
 mod process_executor;
 mod process_pool;
@@ -38,15 +39,16 @@ mod thread_executor;
 mod threads;
 mod trace;
 
+pub use future::Future;
 pub use joblib::{Parallel, Prefer};
-pub use process_executor::{ProcessExecutor, ProcessHandle};
+pub use process_executor::ProcessExecutor;
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;
 pub use progress::{Progress, ProgressUpdate};
 pub use rayon_pool::RayonPool;
-pub(crate) use runner::{chunk_lengths, panic_message, Runner};
+pub(crate) use runner::{catch, chunk_lengths, panic_message, run_task, Runner};
 pub use sequential::Sequential;
-pub use thread_executor::{JobHandle, ThreadExecutor};
+pub use thread_executor::ThreadExecutor;
 pub use threads::Threads;
 pub use trace::{Span, TaskStream};
 

@@ -3,12 +3,11 @@
 //! The module could not read a `ProcessPoolExecutor`'s results in a notebook (`BrokenProcessPool`,
 //! "cannot pickle"). Here [`submit`](ProcessExecutor::submit) forks a process that runs the
 //! closure (the child has a copy of it, so it needs no serialization) and sends the serde-encoded
-//! value back; the returned [`ProcessHandle`]'s [`result`](ProcessHandle::result) reads it.
+//! value back; the returned [`Future`]'s [`result`](Future::result) reads it.
 //! `map` is [`ProcessPool`](super::ProcessPool)'s engine with `chunksize = 1`, as
 //! `ProcessPoolExecutor.map` defaults to: each task is one round trip to a worker.
 //! See [`ProcessPool`](super::ProcessPool) for why fork, the wire format and the failure rules.
 
-use std::marker::PhantomData;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -16,7 +15,8 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::fork;
 use super::process_pool::fork_map;
-use super::{panic_message, Backend, Kernel, MapOptions, Mapped};
+use super::runner::catch;
+use super::{Backend, Future, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
 
 /// A submitted job: its process while it runs, then its encoded outcome.
@@ -64,10 +64,10 @@ fn complete(job: &mut Job) {
 /// use parlab::prelude::*;
 ///
 /// let pool = ProcessExecutor::new(2)?;
-/// let handles: Vec<_> = (0..5u32)
+/// let futures: Vec<_> = (0..5u32)
 ///     .map(|seed| pool.submit(move || random_square(seed)))
 ///     .collect::<Result<_>>()?;
-/// let squares: Vec<u32> = handles.into_iter().map(|h| h.result()).collect::<Result<_>>()?;
+/// let squares: Vec<u32> = futures.into_iter().map(|f| f.result()).collect::<Result<_>>()?;
 /// assert_eq!(squares, [25, 25, 64, 64, 49]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -78,31 +78,24 @@ pub struct ProcessExecutor {
     submitted: Mutex<usize>,
 }
 
-/// The future of one job submitted to a [`ProcessExecutor`].
-#[derive(Debug)]
-pub struct ProcessHandle<R> {
+/// How a process future turns its result frame back into a value (made where `R: Deserialize`).
+type Decode<R> = fn(&[u8]) -> std::io::Result<std::result::Result<R, String>>;
+
+/// The process side of a [`Future`]: the job's slot, its index and how to decode its value.
+pub(super) struct ProcessJob<R> {
     slot: Slot,
     job: usize,
-    _value: PhantomData<fn() -> R>,
+    decode: Decode<R>,
 }
 
-impl<R: DeserializeOwned> ProcessHandle<R> {
+impl<R> ProcessJob<R> {
+    /// The job's index in submission order.
+    pub(super) fn job(&self) -> usize {
+        self.job
+    }
+
     /// Has the job finished? Never blocks.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use parlab::prelude::*;
-    ///
-    /// let pool = ProcessExecutor::new(1)?;
-    /// let handle = pool.submit(|| 6 * 7)?;
-    /// while !handle.done() {
-    ///     std::thread::yield_now();
-    /// }
-    /// assert_eq!(handle.result()?, 42);
-    /// # Ok::<(), parlab::Error>(())
-    /// ```
-    pub fn done(&self) -> bool {
+    pub(super) fn done(&self) -> bool {
         let mut job = lock(&self.slot);
         let ready = match &*job {
             Job::Done(_) => return true,
@@ -115,24 +108,7 @@ impl<R: DeserializeOwned> ProcessHandle<R> {
     }
 
     /// Waits for the job and returns its value.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::TaskFailed`] when the job panicked or its process died.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use parlab::prelude::*;
-    ///
-    /// let pool = ProcessExecutor::new(2)?;
-    /// let ok = pool.submit(|| vec![1u8, 2, 3])?;
-    /// let bad = pool.submit(|| -> u8 { panic!("no") })?;
-    /// assert_eq!(ok.result()?, [1, 2, 3]);
-    /// assert!(bad.result().unwrap_err().to_string().contains("no"));
-    /// # Ok::<(), parlab::Error>(())
-    /// ```
-    pub fn result(self) -> Result<R> {
+    pub(super) fn result(self) -> Result<R> {
         let mut job = lock(&self.slot);
         complete(&mut job);
         let failed = |message: String| Error::TaskFailed {
@@ -143,7 +119,7 @@ impl<R: DeserializeOwned> ProcessHandle<R> {
             message,
         };
         match &*job {
-            Job::Done(Ok(bytes)) => match fork::decode::<std::result::Result<R, String>>(bytes) {
+            Job::Done(Ok(bytes)) => match (self.decode)(bytes) {
                 Ok(value) => value.map_err(failed),
                 Err(e) => Err(failed(format!("unreadable result: {e}"))),
             },
@@ -159,6 +135,16 @@ impl ProcessExecutor {
     /// # Errors
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// assert_eq!(ProcessExecutor::new(3)?.workers(), 3);
+    /// assert!(matches!(ProcessExecutor::new(0), Err(Error::ZeroWorkers { .. })));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn new(workers: usize) -> Result<Self> {
         crate::error::check_workers(workers)?;
         Ok(ProcessExecutor {
@@ -168,14 +154,29 @@ impl ProcessExecutor {
         })
     }
 
-    /// Forks a process that runs `job` and returns its handle at once (after waiting for a free
+    /// Forks a process that runs `job` and returns its [`Future`] at once (after waiting for a free
     /// worker when `workers` jobs are running). Job `i` (in submission order) is worker and task
     /// `i` in errors.
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the process cannot be forked.
-    pub fn submit<R, F>(&self, job: F) -> Result<ProcessHandle<R>>
+    /// [`Error::Backend`] when the process cannot be forked. A panic in `job` is not an error
+    /// here: it comes back from the future's [`result`](Future::result).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ProcessExecutor::new(2)?;
+    /// let sum = pool.submit(|| (1..=10u64).sum::<u64>())?;
+    /// let bad = pool.submit(|| -> u64 { panic!("no sum") })?;
+    /// assert_eq!(sum.result()?, 55);
+    /// let err = bad.result().unwrap_err();
+    /// assert!(matches!(&err, Error::TaskFailed { task: 1, message, .. } if message == "panicked: no sum"), "{err}");
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn submit<R, F>(&self, job: F) -> Result<Future<R>>
     where
         R: Serialize + DeserializeOwned,
         F: FnOnce() -> R,
@@ -189,8 +190,7 @@ impl ProcessExecutor {
         let mut job = Some(job);
         let mut children = fork::fork_children(1, |_, mut stream| {
             let Some(job) = job.take() else { return 3 };
-            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
-                .map_err(|p| panic_message(p.as_ref()));
+            let out = catch(job);
             match fork::write_frame(&mut stream, &out) {
                 Ok(()) => 0,
                 Err(e) => {
@@ -215,11 +215,11 @@ impl ProcessExecutor {
         running.push(Arc::clone(&slot));
         let mut submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner());
         *submitted += 1;
-        Ok(ProcessHandle {
+        Ok(Future::process(ProcessJob {
             slot,
             job: *submitted - 1,
-            _value: PhantomData,
-        })
+            decode: fork::decode::<std::result::Result<R, String>>,
+        }))
     }
 }
 

@@ -42,14 +42,12 @@
 
 use std::io::Write;
 use std::os::unix::net::UnixStream;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::fork::{self, SharedSlots};
-use super::{panic_message, Backend, Kernel, MapOptions, Mapped, Span, Ticker};
+use super::{Backend, Kernel, MapOptions, Mapped, Runner, Span};
 use crate::{Error, Result};
 
 /// A pool of worker processes, like `multiprocess.Pool(processes=workers)`.
@@ -179,27 +177,19 @@ pub(crate) fn fork_map<K: Kernel>(
     inputs: &[K::Input],
     options: &MapOptions,
 ) -> Result<Mapped<K::Output>> {
-    let origin = Instant::now();
-    let ticker = Ticker::new(options, inputs.len(), origin);
+    let runner = Runner::new(backend, options, inputs.len());
+    // The children run their tasks through the same runner, minus the progress callback: the
+    // parent reports each chunk as its reply arrives.
+    let quiet = runner.quiet();
     let n_chunks = inputs.len().div_ceil(chunksize);
     let n_procs = workers.min(n_chunks);
     let broken = |e: std::io::Error| Error::Backend {
-        backend: backend,
+        backend,
         message: format!("could not start worker processes: {e}"),
     };
     let slots = SharedSlots::new(n_procs).map_err(broken)?;
-    let trace = options.trace;
     let children = fork::fork_children(n_procs, |w, mut stream| {
-        worker_main(
-            w,
-            &mut stream,
-            kernel,
-            inputs,
-            chunksize,
-            &slots,
-            origin,
-            trace,
-        )
+        worker_main(w, &mut stream, &quiet, kernel, inputs, chunksize, &slots)
     })
     .map_err(broken)?;
     let pids: Vec<_> = children.iter().map(|c| c.pid).collect();
@@ -219,10 +209,10 @@ pub(crate) fn fork_map<K: Kernel>(
         let handles: Vec<_> = children
             .iter()
             .map(|child| {
-                let (next, stopped, ticker, stop) = (&next, &stopped, &ticker, &stop);
+                let (next, stopped, runner, stop) = (&next, &stopped, &runner, &stop);
                 let mut stream = &child.stream;
                 scope.spawn(move || {
-                    let outcome = drive(&mut stream, next, stopped, n_chunks, ticker);
+                    let outcome = drive(&mut stream, next, stopped, n_chunks, runner);
                     let primary = match outcome {
                         Outcome::Ok(_) => false,
                         _ => stop(true),
@@ -245,7 +235,7 @@ pub(crate) fn fork_map<K: Kernel>(
         (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
         let fail = |task: usize, message: String| Error::TaskFailed {
-            backend: backend,
+            backend,
             worker: w,
             task,
             input: inputs
@@ -269,7 +259,7 @@ pub(crate) fn fork_map<K: Kernel>(
             }
             Outcome::Io(e) => {
                 return Err(Error::Backend {
-                    backend: backend,
+                    backend,
                     message: format!("lost worker {w} (process {}): {e}", pids[w]),
                 })
             }
@@ -284,7 +274,7 @@ pub(crate) fn fork_map<K: Kernel>(
             },
             worker,
         ) = chunk.ok_or_else(|| Error::Backend {
-            backend: backend,
+            backend,
             message: format!("chunk {c} of {n_chunks} came back from no worker"),
         })?;
         results.extend(r);
@@ -295,9 +285,7 @@ pub(crate) fn fork_map<K: Kernel>(
             end,
         }));
     }
-    Ok(Mapped::finish(
-        results, spans, backend, workers, trace, origin,
-    ))
+    Ok(runner.finish(results, spans, workers))
 }
 
 /// The parent's side of one worker: hand out chunk numbers until none are left, collect replies.
@@ -306,7 +294,7 @@ fn drive<O: serde::de::DeserializeOwned>(
     next: &AtomicUsize,
     stopped: &AtomicBool,
     n_chunks: usize,
-    ticker: &Ticker,
+    runner: &Runner,
 ) -> Outcome<O> {
     let mut done = Vec::new();
     loop {
@@ -330,7 +318,7 @@ fn drive<O: serde::de::DeserializeOwned>(
         };
         match fork::decode::<Reply<O>>(&bytes) {
             Ok(Reply::Done { results, times }) => {
-                ticker.add(results.len());
+                runner.tick(results.len());
                 done.push(ChunkDone {
                     chunk: c,
                     results,
@@ -343,17 +331,16 @@ fn drive<O: serde::de::DeserializeOwned>(
     }
 }
 
-/// The worker process's loop: read a chunk number, run its tasks, send the results.
-#[allow(clippy::too_many_arguments)]
+/// The worker process's loop: read a chunk number, run its tasks through `runner`, send the
+/// results (and each task's times when tracing).
 fn worker_main<K: Kernel>(
     w: usize,
     stream: &mut UnixStream,
+    runner: &Runner,
     kernel: &K,
     inputs: &[K::Input],
     chunksize: usize,
     slots: &SharedSlots,
-    origin: Instant,
-    trace: bool,
 ) -> i32 {
     let mut request = [0u8; 8];
     loop {
@@ -366,18 +353,20 @@ fn worker_main<K: Kernel>(
         let mut times = Vec::new();
         for (task, input) in inputs.iter().enumerate().take(last).skip(first) {
             slots.set(w, task as u64);
-            let start = trace.then(|| origin.elapsed().as_secs_f64());
-            match catch_unwind(AssertUnwindSafe(|| kernel.call(input))) {
-                Ok(out) => results.push(out),
-                Err(payload) => {
-                    let message = panic_message(payload.as_ref());
+            match runner.run_one(kernel, task, w, input) {
+                Ok((out, span)) => {
+                    results.push(out);
+                    times.extend(span.map(|s| (s.start, s.end)));
+                }
+                Err(e) => {
+                    let message = match e {
+                        Error::TaskFailed { message, .. } => message,
+                        other => other.to_string(),
+                    };
                     let _ =
                         fork::write_frame(stream, &Reply::<K::Output>::Failed { task, message });
                     return 1;
                 }
-            }
-            if let Some(start) = start {
-                times.push((start, origin.elapsed().as_secs_f64()));
             }
         }
         if let Err(e) = fork::write_frame(stream, &Reply::Done { results, times }) {

@@ -84,15 +84,14 @@ impl Backend for RayonPool {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.name(), options, inputs.len());
+        let runner = Runner::new(self.name(), options, inputs.len());
         let pairs = self.install(|| {
             inputs
                 .par_iter()
                 .enumerate()
                 .map(|(i, x)| {
                     let worker = rayon::current_thread_index().unwrap_or(0);
-                    let mut span = Vec::new();
-                    runner.run(i, worker, x, &mut span).map(|r| (r, span.pop()))
+                    runner.run_one(kernel, i, worker, x)
                 })
                 .collect::<Result<Vec<_>>>()
         })??;

@@ -1,4 +1,10 @@
 //! What every in-process backend does per task: catch panics, record spans, report progress.
+//!
+//! [`Runner`] is the one place that runs a task: [`Sequential`](super::Sequential),
+//! [`Threads`](super::Threads), [`RayonPool`](super::RayonPool),
+//! [`ThreadExecutor`](super::ThreadExecutor), dask's backend and `Client::map`, and the forked
+//! children of the process backends all call it. Graph nodes and single submitted jobs, which
+//! are not tasks of a map, share its core, [`run_task`] (and [`catch`] beneath it).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
@@ -6,21 +12,22 @@ use std::time::Instant;
 use super::{Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
-/// Runs tasks on one worker, catching panics and recording spans when tracing.
-pub(crate) struct Runner<'a, K: Kernel> {
-    pub kernel: &'a K,
-    pub backend: &'static str,
-    pub origin: Instant,
-    pub trace: bool,
-    pub ticker: Ticker,
+/// Runs the tasks of one map: catches panics as [`Error::TaskFailed`] (formatting the input's
+/// `Debug` only for the task that failed), records spans when tracing and reports progress.
+///
+/// A runner holds no kernel, so one runner can be shared (behind an `Arc`) by `'static` jobs.
+pub(crate) struct Runner {
+    backend: &'static str,
+    origin: Instant,
+    trace: bool,
+    ticker: Ticker,
 }
 
-impl<'a, K: Kernel> Runner<'a, K> {
+impl Runner {
     /// A runner for one map of `total` tasks, starting the clock now.
-    pub fn new(kernel: &'a K, backend: &'static str, options: &MapOptions, total: usize) -> Self {
+    pub fn new(backend: &'static str, options: &MapOptions, total: usize) -> Self {
         let origin = Instant::now();
         Runner {
-            kernel,
             backend,
             origin,
             trace: options.trace,
@@ -28,11 +35,9 @@ impl<'a, K: Kernel> Runner<'a, K> {
         }
     }
 
-    /// A runner without progress reports whose spans count from `origin` (for backends that
-    /// start several runners per map, like the dask graph).
-    pub fn at(kernel: &'a K, backend: &'static str, trace: bool, origin: Instant) -> Self {
+    /// A runner without progress reports whose spans count from `origin`.
+    pub fn at(backend: &'static str, trace: bool, origin: Instant) -> Self {
         Runner {
-            kernel,
             backend,
             origin,
             trace,
@@ -40,45 +45,55 @@ impl<'a, K: Kernel> Runner<'a, K> {
         }
     }
 
-    /// Runs task `task` (input `input`) on `worker`, pushing its span to `spans` when tracing.
-    pub fn run(
+    /// This runner without its progress reports: what a forked child runs its tasks with (the
+    /// parent reports progress as replies arrive; a child calling the callback would call a copy).
+    pub fn quiet(&self) -> Self {
+        Runner::at(self.backend, self.trace, self.origin)
+    }
+
+    /// Runs task `task` (input `input`) on `worker`; returns its output and, when tracing, its
+    /// span. Reports the task to the progress callback once it is done.
+    pub fn run_one<K: Kernel>(
         &self,
+        kernel: &K,
+        task: usize,
+        worker: usize,
+        input: &K::Input,
+    ) -> Result<(K::Output, Option<Span>)> {
+        let clock = self.trace.then_some(self.origin);
+        let done = run_task(
+            self.backend,
+            task,
+            worker,
+            clock,
+            || kernel.call(input),
+            || format!("{input:?}"),
+        )?;
+        self.ticker.add(1);
+        Ok(done)
+    }
+
+    /// [`run_one`](Self::run_one), pushing the span to `spans`.
+    pub fn run<K: Kernel>(
+        &self,
+        kernel: &K,
         task: usize,
         worker: usize,
         input: &K::Input,
         spans: &mut Vec<Span>,
     ) -> Result<K::Output> {
-        let start = self.trace.then(|| self.origin.elapsed().as_secs_f64());
-        let out =
-            catch_unwind(AssertUnwindSafe(|| self.kernel.call(input))).map_err(|payload| {
-                Error::TaskFailed {
-                    backend: self.backend,
-                    worker,
-                    task,
-                    input: format!("{input:?}"),
-                    message: panic_message(payload.as_ref()),
-                }
-            })?;
-        if let Some(start) = start {
-            let end = self.origin.elapsed().as_secs_f64();
-            spans.push(Span {
-                task,
-                worker,
-                start,
-                end,
-            });
-        }
-        self.ticker.add(1);
+        let (out, span) = self.run_one(kernel, task, worker, input)?;
+        spans.extend(span);
         Ok(out)
     }
 
+    /// Reports `n` tasks done elsewhere (a chunk that came back from a child process).
+    pub fn tick(&self, n: usize) {
+        self.ticker.add(n);
+    }
+
     /// Packs results and spans into a [`Mapped`].
-    pub fn finish(
-        &self,
-        results: Vec<K::Output>,
-        spans: Vec<Span>,
-        workers: usize,
-    ) -> Mapped<K::Output> {
+    pub fn finish<R>(&self, results: Vec<R>, spans: Vec<Span>, workers: usize) -> Mapped<R> {
         Mapped::finish(
             results,
             spans,
@@ -88,6 +103,38 @@ impl<'a, K: Kernel> Runner<'a, K> {
             self.origin,
         )
     }
+}
+
+/// Runs `f` as task `task` on `worker` of `backend`: a panic becomes [`Error::TaskFailed`] with
+/// `input()` (called only then) as its input; with a `clock`, the task's span from it comes back.
+pub(crate) fn run_task<O>(
+    backend: &'static str,
+    task: usize,
+    worker: usize,
+    clock: Option<Instant>,
+    f: impl FnOnce() -> O,
+    input: impl FnOnce() -> String,
+) -> Result<(O, Option<Span>)> {
+    let start = clock.map(|origin| origin.elapsed().as_secs_f64());
+    let out = catch(f).map_err(|message| Error::TaskFailed {
+        backend,
+        worker,
+        task,
+        input: input(),
+        message,
+    })?;
+    let span = clock.zip(start).map(|(origin, start)| Span {
+        task,
+        worker,
+        start,
+        end: origin.elapsed().as_secs_f64(),
+    });
+    Ok((out, span))
+}
+
+/// Calls `f`; a panic comes back as its message, `"panicked: ..."`.
+pub(crate) fn catch<O>(f: impl FnOnce() -> O) -> std::result::Result<O, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(payload.as_ref()))
 }
 
 /// The text of a panic payload.
@@ -105,4 +152,55 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 pub(crate) fn chunk_lengths(len: usize, parts: usize) -> impl Iterator<Item = usize> {
     let (base, extra) = (len / parts, len % parts);
     (0..parts).map(move |i| base + usize::from(i < extra))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::kernel;
+
+    #[test]
+    fn a_failing_task_names_its_worker_and_input_and_others_are_timed() {
+        let runner = Runner::new("demo", &MapOptions::traced(true), 2);
+        let k = kernel("half", |x: &u32| {
+            assert!(x % 2 == 0, "odd {x}");
+            x / 2
+        });
+        let mut spans = Vec::new();
+        assert_eq!(runner.run(&k, 0, 3, &4, &mut spans).ok(), Some(2));
+        assert_eq!(spans.len(), 1);
+        assert_eq!((spans[0].task, spans[0].worker), (0, 3));
+        match runner.run(&k, 1, 5, &7, &mut spans) {
+            Err(Error::TaskFailed {
+                backend,
+                worker,
+                task,
+                input,
+                message,
+            }) => {
+                assert_eq!((backend, worker, task), ("demo", 5, 1));
+                assert_eq!(input, "7");
+                assert_eq!(message, "panicked: odd 7");
+            }
+            other => panic!("unexpected {:?}", other.map(|_| ())),
+        }
+        assert_eq!(spans.len(), 1);
+    }
+
+    #[test]
+    fn the_input_is_described_only_when_the_task_fails() {
+        let described = std::cell::Cell::new(0);
+        let describe = || {
+            described.set(described.get() + 1);
+            String::from("x")
+        };
+        assert!(run_task("demo", 0, 0, None, || 1, describe).is_ok());
+        assert_eq!(described.get(), 0);
+        let (out, span) =
+            run_task("demo", 0, 0, Some(Instant::now()), || 1, String::new).unwrap_or((0, None));
+        assert_eq!(out, 1);
+        assert!(span.is_some_and(|s| s.start <= s.end));
+        assert!(run_task("demo", 0, 0, None, || panic!("no"), describe).is_err());
+        assert_eq!(described.get(), 1);
+    }
 }

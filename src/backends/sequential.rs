@@ -32,12 +32,12 @@ impl Backend for Sequential {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.name(), options, inputs.len());
+        let runner = Runner::new(self.name(), options, inputs.len());
         let mut spans = Vec::new();
         let results = inputs
             .iter()
             .enumerate()
-            .map(|(i, x)| runner.run(i, 0, x, &mut spans))
+            .map(|(i, x)| runner.run(kernel, i, 0, x, &mut spans))
             .collect::<Result<Vec<_>>>()?;
         Ok(runner.finish(results, spans, 1))
     }

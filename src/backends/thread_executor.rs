@@ -1,19 +1,21 @@
 //! A fixed thread pool with futures: `concurrent.futures.ThreadPoolExecutor` in Rust.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
 
-use super::{panic_message, Backend, Kernel, MapOptions, Mapped, Span, Ticker};
+use super::runner::{catch, run_task};
+use super::{Backend, Future, Kernel, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
 type Job = Box<dyn FnOnce(usize) + Send>;
 
+const NAME: &str = "thread-executor";
+
 /// A fixed pool of threads fed from one queue. [`submit`](ThreadExecutor::submit) returns a
-/// [`JobHandle`] whose [`result`](JobHandle::result) waits for the value; `map` submits one job
-/// per input and reads the handles in order. One job per input makes the per-task overhead
+/// [`Future`] whose [`result`](Future::result) waits for the value; `map` submits one job per
+/// input and reads the futures in order. One job per input makes the per-task overhead
 /// visible, and many workers overlap waiting: the right tool for I/O-bound work.
 ///
 /// The threads live as long as the executor; dropping it finishes the queued jobs and joins them.
@@ -24,48 +26,15 @@ type Job = Box<dyn FnOnce(usize) + Send>;
 /// use parlab::prelude::*;
 ///
 /// let pool = ThreadExecutor::new(4)?;
-/// let handle = pool.submit(|| random_square(4));
-/// assert_eq!(handle.result()?, 49);
+/// let future = pool.submit(|| random_square(4));
+/// assert_eq!(future.result()?, 49);
 /// # Ok::<(), parlab::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct ThreadExecutor {
     queue: Option<Sender<Job>>,
     threads: Vec<JoinHandle<()>>,
-}
-
-/// The future of one submitted job.
-#[derive(Debug)]
-pub struct JobHandle<R> {
-    rx: Receiver<std::result::Result<R, String>>,
-}
-
-impl<R> JobHandle<R> {
-    /// Waits for the job and returns its value.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::TaskFailed`] when the job panicked.
-    pub fn result(self) -> Result<R> {
-        self.wait()
-            .map_err(|message| failed(0, String::new(), message))
-    }
-
-    fn wait(self) -> std::result::Result<R, String> {
-        self.rx
-            .recv()
-            .unwrap_or_else(|_| Err("the job was dropped".into()))
-    }
-}
-
-fn failed(task: usize, input: String, message: String) -> Error {
-    Error::TaskFailed {
-        backend: "thread-executor",
-        worker: 0,
-        task,
-        input,
-        message,
-    }
+    submitted: AtomicUsize,
 }
 
 impl ThreadExecutor {
@@ -74,6 +43,16 @@ impl ThreadExecutor {
     /// # Errors
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`, [`Error::Backend`] when a thread cannot start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// assert_eq!(ThreadExecutor::new(3)?.workers(), 3);
+    /// assert!(matches!(ThreadExecutor::new(0), Err(Error::ZeroWorkers { .. })));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn new(workers: usize) -> Result<Self> {
         crate::error::check_workers(workers)?;
         let (tx, rx) = channel::<Job>();
@@ -89,7 +68,9 @@ impl ThreadExecutor {
                             Err(_) => return,
                         };
                         match job {
-                            Ok(job) => job(w),
+                            // Jobs catch their tasks' panics; anything else that panics (a
+                            // progress callback) loses that job's future, not the worker.
+                            Ok(job) => drop(catch(|| job(w))),
                             Err(_) => return,
                         }
                     })
@@ -102,34 +83,52 @@ impl ThreadExecutor {
         Ok(ThreadExecutor {
             queue: Some(tx),
             threads,
+            submitted: AtomicUsize::new(0),
         })
     }
 
-    /// Queues `job` and returns its handle at once.
-    pub fn submit<R, F>(&self, job: F) -> JobHandle<R>
+    /// Queues `job` and returns its [`Future`] at once. Job `i` (in submission order) is task
+    /// `i` in errors, which name the worker thread that ran it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = ThreadExecutor::new(2)?;
+    /// let futures: Vec<_> = (0..5u32).map(|seed| pool.submit(move || random_square(seed))).collect();
+    /// let squares: Vec<u32> = futures.into_iter().map(|f| f.result()).collect::<Result<_>>()?;
+    /// assert_eq!(squares, [25, 25, 64, 64, 49]);
+    /// let err = pool.submit(|| -> u32 { panic!("no value") }).result().unwrap_err();
+    /// assert!(matches!(err, Error::TaskFailed { task: 5, worker, .. } if worker < 2), "{err}");
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn submit<R, F>(&self, job: F) -> Future<R>
     where
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
-        self.submit_on_worker(move |_| job())
+        let task = self.submitted.fetch_add(1, Ordering::Relaxed);
+        self.submit_on_worker(task, move |worker| {
+            run_task(NAME, task, worker, None, job, String::new).map(|(out, _)| out)
+        })
     }
 
-    fn submit_on_worker<R, F>(&self, job: F) -> JobHandle<R>
+    /// Queues `job` (told the index of the worker thread that runs it) as job `task`.
+    fn submit_on_worker<R, F>(&self, task: usize, job: F) -> Future<R>
     where
         R: Send + 'static,
-        F: FnOnce(usize) -> R + Send + 'static,
+        F: FnOnce(usize) -> Result<R> + Send + 'static,
     {
         let (tx, rx) = channel();
         let job: Job = Box::new(move |worker| {
-            let out = catch_unwind(AssertUnwindSafe(|| job(worker)))
-                .map_err(|p| panic_message(p.as_ref()));
-            let _ = tx.send(out);
+            let _ = tx.send(job(worker));
         });
         if let Some(queue) = &self.queue {
             // The receiver lives in the worker threads, which only stop when the queue closes.
             let _ = queue.send(job);
         }
-        JobHandle { rx }
+        Future::thread(task, rx)
     }
 }
 
@@ -144,7 +143,7 @@ impl Drop for ThreadExecutor {
 
 impl Backend for ThreadExecutor {
     fn name(&self) -> &'static str {
-        "thread-executor"
+        NAME
     }
 
     fn workers(&self) -> usize {
@@ -157,45 +156,108 @@ impl Backend for ThreadExecutor {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let origin = Instant::now();
-        let ticker = Ticker::new(options, inputs.len(), origin);
+        let runner = Arc::new(Runner::new(self.name(), options, inputs.len()));
         let kernel = Arc::new(kernel.clone());
-        let handles: Vec<_> = inputs
-            .iter()
-            .enumerate()
-            .map(|(task, input)| {
-                let (kernel, input) = (Arc::clone(&kernel), input.clone());
-                let trace = options.trace;
-                self.submit_on_worker(move |worker| {
-                    let start = origin.elapsed().as_secs_f64();
-                    let out = kernel.call(&input);
-                    let span = trace.then(|| Span {
-                        task,
-                        worker,
-                        start,
-                        end: origin.elapsed().as_secs_f64(),
-                    });
-                    (out, span)
+        let shared: Arc<[K::Input]> = inputs.into();
+        let futures: Vec<_> = (0..inputs.len())
+            .map(|task| {
+                let (runner, kernel, inputs) = (
+                    Arc::clone(&runner),
+                    Arc::clone(&kernel),
+                    Arc::clone(&shared),
+                );
+                self.submit_on_worker(task, move |worker| {
+                    runner.run_one(&*kernel, task, worker, &inputs[task])
                 })
             })
             .collect();
         let mut results = Vec::with_capacity(inputs.len());
         let mut spans = Vec::new();
-        for (task, handle) in handles.into_iter().enumerate() {
-            let (out, span) = handle
-                .wait()
-                .map_err(|message| failed(task, format!("{:?}", inputs[task]), message))?;
+        for future in futures {
+            let (out, span) = future.result()?;
             results.push(out);
             spans.extend(span);
-            ticker.add(1);
         }
-        Ok(Mapped::finish(
-            results,
-            spans,
-            self.name(),
-            self.workers(),
-            options.trace,
-            origin,
-        ))
+        Ok(runner.finish(results, spans, self.workers()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::backends::{kernel, Progress};
+
+    /// The index in this thread's name, `parlab-executor-{w}`.
+    fn this_worker() -> usize {
+        std::thread::current()
+            .name()
+            .and_then(|n| n.strip_prefix("parlab-executor-"))
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn spans_and_errors_name_the_thread_that_ran_the_task() {
+        let pool = ThreadExecutor::new(3).unwrap_or_else(|e| panic!("{e}"));
+        let inputs: Vec<u32> = (0..60).collect();
+        let traced = pool
+            .map_with(
+                &kernel("where", |_: &u32| {
+                    std::thread::sleep(std::time::Duration::from_micros(100));
+                    this_worker()
+                }),
+                &inputs,
+                &MapOptions::traced(true),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let spans = traced.trace.map(|t| t.spans).unwrap_or_default();
+        assert_eq!(spans.len(), 60);
+        for (span, ran_on) in spans.iter().zip(&traced.results) {
+            assert_eq!(span.worker, *ran_on);
+        }
+        // Only tasks that land on a worker other than 0 fail, so the bug of naming worker 0 in
+        // every error cannot pass; the message says which thread really ran the task.
+        let picky = kernel("picky", |x: &u32| -> u32 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            let w = this_worker();
+            assert!(w == 0, "{w} ran {x}");
+            *x
+        });
+        match pool.map(&picky, &inputs).map(|_| ()) {
+            Err(Error::TaskFailed {
+                backend,
+                worker,
+                task,
+                input,
+                message,
+            }) => {
+                assert_eq!(backend, "thread-executor");
+                assert_ne!(worker, 0);
+                assert_eq!(input, task.to_string());
+                assert_eq!(message, format!("panicked: {worker} ran {task}"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn progress_counts_every_task_and_a_panicking_callback_spares_the_pool() {
+        let pool = ThreadExecutor::new(2).unwrap_or_else(|e| panic!("{e}"));
+        let last = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&last);
+        let options = MapOptions::default()
+            .with_progress(Progress::new(move |u| seen.store(u.done, Ordering::SeqCst)));
+        let inputs: Vec<u8> = (0..50).collect();
+        let mapped = pool.map_with(&kernel("id", |x: &u8| *x), &inputs, &options);
+        assert_eq!(mapped.map(|m| m.results).ok(), Some(inputs));
+        assert_eq!(last.load(Ordering::SeqCst), 50);
+        let options = MapOptions::default().with_progress(Progress::new(|_| panic!("callback")));
+        let lost = pool.map_with(&kernel("id", |x: &u8| *x), &[1, 2], &options);
+        assert!(matches!(lost, Err(Error::Backend { .. })), "{lost:?}");
+        let after: Vec<_> = (0..4).map(|i| pool.submit(move || i * 2)).collect();
+        let after: Vec<u32> = after.into_iter().filter_map(|f| f.result().ok()).collect();
+        assert_eq!(after, [0, 2, 4, 6]);
     }
 }

@@ -48,7 +48,7 @@ impl Backend for Threads {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(kernel, self.name(), options, inputs.len());
+        let runner = Runner::new(self.name(), options, inputs.len());
         let runner = &runner;
         let chunks = std::thread::scope(|scope| {
             let mut offset = 0;
@@ -63,7 +63,7 @@ impl Backend for Threads {
                         let out = chunk
                             .iter()
                             .enumerate()
-                            .map(|(i, x)| runner.run(first + i, worker, x, &mut spans))
+                            .map(|(i, x)| runner.run(kernel, first + i, worker, x, &mut spans))
                             .collect::<Result<Vec<_>>>();
                         out.map(|r| (r, spans))
                     })

@@ -249,7 +249,7 @@ pub struct Overhead {
 /// # Examples
 ///
 /// ```
-/// use parlab::backends::BackendKind;
+/// use parlab::workloads::BackendKind;
 ///
 /// let rows = parlab::bench::overheads(&BackendKind::ALL, 2, 1_000, 2, 5.0)?;
 /// assert_eq!(rows.len(), BackendKind::ALL.len());

@@ -1,6 +1,5 @@
 //! Computing a task graph: a ready queue on the client's workers.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
@@ -8,7 +7,7 @@ use std::time::Instant;
 use super::delayed::{Node, Value};
 use super::pool::Submitter;
 use super::Client;
-use crate::backends::{panic_message, Span};
+use crate::backends::{run_task, Span};
 use crate::{Error, Result};
 
 /// The shared state of one `compute`.
@@ -98,38 +97,32 @@ fn submit(run: &Arc<Run>, submitter: &Arc<Submitter>, i: usize) {
 
 fn run_node(run: &Arc<Run>, submitter: &Arc<Submitter>, i: usize, worker: usize) {
     let node = &run.nodes[i];
-    let start = run.origin.elapsed().as_secs_f64();
     let args: Vec<&Value> = node
         .deps
         .iter()
         .filter_map(|&d| run.values[d].get())
         .collect();
-    let outcome = catch_unwind(AssertUnwindSafe(|| (node.run)(&args, worker)));
+    // A node is not a kernel task, so it runs through the runner's core rather than a `Runner`.
+    let outcome = run_task(
+        "dask",
+        i,
+        worker,
+        run.trace.then_some(run.origin),
+        || (node.run)(&args, worker),
+        || format!("node {}-{i}", node.name),
+    );
     drop(args);
-    let value = match outcome {
-        Ok(value) => value,
-        Err(payload) => {
+    let (value, span) = match outcome {
+        Ok(done) => done,
+        Err(e) => {
             let mut progress = run.progress.lock().unwrap_or_else(|p| p.into_inner());
-            progress.1.get_or_insert(Error::TaskFailed {
-                backend: "dask",
-                worker,
-                task: i,
-                input: format!("node {}-{i}", node.name),
-                message: panic_message(payload.as_ref()),
-            });
+            progress.1.get_or_insert(e);
             run.finished.notify_all();
             return; // its dependents never become ready
         }
     };
     let _ = run.values[i].set(value);
-    if run.trace {
-        let end = run.origin.elapsed().as_secs_f64();
-        let span = Span {
-            task: i,
-            worker,
-            start,
-            end,
-        };
+    if let Some(span) = span {
         run.spans
             .lock()
             .unwrap_or_else(|p| p.into_inner())

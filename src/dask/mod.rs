@@ -13,11 +13,8 @@
 
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
-use crate::backends::{
-    chunk_lengths, panic_message, Backend, Kernel, MapOptions, Mapped, Runner, Span,
-};
+use crate::backends::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, Runner, Span};
 use crate::{Error, Result};
 
 mod bag;
@@ -50,10 +47,48 @@ pub struct Client {
 }
 
 /// The pending results of [`Client::map`], one per input; [`Client::gather`] waits for them.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::dask::{Client, Futures};
+/// use parlab::prelude::*;
+///
+/// let client = Client::new(2)?;
+/// let futures: Futures<u64> = client.map(&kernel("cube", |x: &u64| x * x * x), &[1, 2, 3]);
+/// assert_eq!(futures.len(), 3);
+/// assert_eq!(client.gather(futures)?, [1, 8, 27]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Futures<O> {
-    rx: Receiver<(usize, std::result::Result<O, String>, Span)>,
-    inputs: Vec<String>,
+    rx: Receiver<(usize, Result<O>)>,
+    len: usize,
+}
+
+impl<O> Futures<O> {
+    /// Number of futures (the inputs given to [`Client::map`]).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when [`Client::map`] was given no inputs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::Client;
+    /// use parlab::prelude::*;
+    ///
+    /// let client = Client::new(1)?;
+    /// let futures = client.map(&kernel("id", |x: &u8| *x), &[]);
+    /// assert!(futures.is_empty());
+    /// assert!(client.gather(futures)?.is_empty());
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 impl Client {
@@ -77,33 +112,49 @@ impl Client {
         self.pool.submitter()
     }
 
-    /// Submits one task per input at once and returns their futures (`client.map`).
+    /// Submits one task per input at once and returns their futures (`client.map`). Each task
+    /// runs through the backends' task runner: a panic is caught and only the failing input's
+    /// `Debug` is formatted, for its error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::Client;
+    /// use parlab::prelude::*;
+    ///
+    /// let client = Client::new(2)?;
+    /// let futures = client.map(&kernel("div", |x: &u32| 10 / x), &[1, 0, 2]);
+    /// let err = client.gather(futures).unwrap_err();
+    /// match err {
+    ///     Error::TaskFailed { backend, worker, task, input, message } => {
+    ///         assert_eq!((backend, task, input.as_str()), ("dask", 1, "0"));
+    ///         assert!(worker < 2);
+    ///         assert!(message.starts_with("panicked: "), "{message}");
+    ///     }
+    ///     other => panic!("expected a task failure, got {other}"),
+    /// }
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn map<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Futures<K::Output> {
         let (tx, rx) = channel();
-        let origin = Instant::now();
-        for (task, input) in inputs.iter().enumerate() {
-            let (tx, kernel, input) = (tx.clone(), kernel.clone(), input.clone());
+        let runner = Arc::new(Runner::new("dask", &MapOptions::default(), inputs.len()));
+        let kernel = Arc::new(kernel.clone());
+        let shared: Arc<[K::Input]> = inputs.into();
+        for task in 0..inputs.len() {
+            let (tx, runner, kernel, inputs) = (
+                tx.clone(),
+                Arc::clone(&runner),
+                Arc::clone(&kernel),
+                Arc::clone(&shared),
+            );
             self.pool.submitter().submit(Box::new(move |worker| {
-                let start = origin.elapsed().as_secs_f64();
-                let out =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kernel.call(&input)))
-                        .map_err(|p| panic_message(p.as_ref()));
-                let end = origin.elapsed().as_secs_f64();
-                let _ = tx.send((
-                    task,
-                    out,
-                    Span {
-                        task,
-                        worker,
-                        start,
-                        end,
-                    },
-                ));
+                let out = runner.run_one(&*kernel, task, worker, &inputs[task]);
+                let _ = tx.send((task, out.map(|(out, _)| out)));
             }));
         }
         Futures {
             rx,
-            inputs: inputs.iter().map(|x| format!("{x:?}")).collect(),
+            len: inputs.len(),
         }
     }
 
@@ -111,35 +162,41 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::TaskFailed`] for the first task that panicked (in input order).
+    /// [`Error::TaskFailed`] for the first task that panicked (in input order), naming its
+    /// worker and input; [`Error::Backend`] when a task was lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::Client;
+    /// use parlab::prelude::*;
+    ///
+    /// let client = Client::new(2)?;
+    /// let futures = client.map(&RandomSquare, &[0, 1, 2, 3, 4]);
+    /// assert_eq!(client.gather(futures)?, [25, 25, 64, 64, 49]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn gather<O>(&self, futures: Futures<O>) -> Result<Vec<O>> {
-        let n = futures.inputs.len();
-        let mut slots: Vec<Option<std::result::Result<O, String>>> =
-            std::iter::repeat_with(|| None).take(n).collect();
-        let mut spans = Vec::with_capacity(n);
+        let n = futures.len;
+        let mut slots: Vec<Option<Result<O>>> = std::iter::repeat_with(|| None).take(n).collect();
         for _ in 0..n {
-            let Ok((task, out, span)) = futures.rx.recv() else {
+            let Ok((task, out)) = futures.rx.recv() else {
                 break;
             };
             slots[task] = Some(out);
-            spans.push(span);
         }
         let mut results = Vec::with_capacity(n);
         for (task, slot) in slots.into_iter().enumerate() {
-            let failed = |message| Error::TaskFailed {
-                backend: "dask",
-                worker: spans
-                    .iter()
-                    .find(|s| s.task == task)
-                    .map_or(0, |s| s.worker),
-                task,
-                input: futures.inputs[task].clone(),
-                message,
-            };
             match slot {
-                Some(Ok(out)) => results.push(out),
-                Some(Err(message)) => return Err(failed(message)),
-                None => return Err(failed("the task was lost".into())),
+                Some(out) => results.push(out?),
+                None => {
+                    return Err(Error::Backend {
+                        backend: "dask",
+                        message: format!(
+                            "task {task} was lost: its worker stopped before it finished"
+                        ),
+                    })
+                }
             }
         }
         Ok(results)
@@ -155,7 +212,7 @@ impl Client {
 /// use parlab::prelude::*;
 ///
 /// let dask = parlab::dask::Dask::new(2)?;
-/// let run = squares(&dask, 0, 100_000, true)?;
+/// let run = squares_with(&dask, 0..100_000, &MapOptions::traced(true))?;
 /// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
 /// assert_eq!(run.trace.unwrap().spans.len(), 7); // one span per block of seeds
 /// # Ok::<(), parlab::Error>(())
@@ -198,9 +255,8 @@ impl Backend for Dask {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let origin = Instant::now();
         let n = inputs.len();
-        let ticker = Arc::new(crate::backends::Ticker::new(options, n, origin));
+        let runner = Arc::new(Runner::new("dask", options, n));
         // Outputs need not be `Sync` or `Clone`, so partitions write into shared slots (and the
         // first error into `failure`) instead of returning them as graph values.
         let slots: Arc<Mutex<Vec<Option<K::Output>>>> = Arc::new(Mutex::new(
@@ -212,27 +268,22 @@ impl Backend for Dask {
         let mut parts = Vec::new();
         for len in chunk_lengths(n, self.workers().min(n.max(1))) {
             let chunk: Vec<K::Input> = inputs[first..first + len].to_vec();
-            let (kernel, trace) = (kernel.clone(), options.trace);
+            let (kernel, runner) = (kernel.clone(), Arc::clone(&runner));
             let (slots, failure) = (Arc::clone(&slots), Arc::clone(&failure));
-            let ticker = Arc::clone(&ticker);
             let part = graph.delayed_on_worker(
                 move |&offset: &usize, worker: usize| {
-                    let runner = Runner::at(&kernel, "dask", trace, origin);
                     let mut spans = Vec::new();
                     let outs: Result<Vec<_>> = chunk
                         .iter()
                         .enumerate()
-                        .map(|(i, x)| runner.run(offset + i, worker, x, &mut spans))
+                        .map(|(i, x)| runner.run(&kernel, offset + i, worker, x, &mut spans))
                         .collect();
                     match outs {
                         Ok(outs) => {
-                            let done = outs.len();
                             let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
                             for (i, out) in outs.into_iter().enumerate() {
                                 slots[offset + i] = Some(out);
                             }
-                            drop(slots);
-                            ticker.add(done);
                         }
                         Err(e) => {
                             let mut failure = failure.lock().unwrap_or_else(|p| p.into_inner());
@@ -260,13 +311,62 @@ impl Backend for Dask {
             return Err(e);
         }
         let results = std::mem::take(&mut *slots.lock().unwrap_or_else(|p| p.into_inner()));
-        Ok(Mapped::finish(
+        Ok(runner.finish(
             results.into_iter().flatten().collect(),
             spans,
-            "dask",
             self.workers(),
-            options.trace,
-            origin,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::backends::kernel;
+
+    static FORMATTED: AtomicUsize = AtomicUsize::new(0);
+
+    /// An input that counts how often its `Debug` is formatted.
+    #[derive(Clone, Serialize, Deserialize)]
+    struct Counted(u32);
+
+    impl std::fmt::Debug for Counted {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            FORMATTED.fetch_add(1, Ordering::SeqCst);
+            write!(f, "Counted({})", self.0)
+        }
+    }
+
+    #[test]
+    fn client_map_formats_only_the_failing_input() {
+        let client = Client::new(2).unwrap_or_else(|e| panic!("{e}"));
+        let inputs: Vec<Counted> = (0..100).map(Counted).collect();
+        let halve = kernel("halve", |c: &Counted| {
+            assert!(c.0 != 37, "no");
+            c.0 / 2
+        });
+        let ok = client.gather(client.map(&halve, &inputs[..30]));
+        assert_eq!(ok.map(|v| v.len()).ok(), Some(30));
+        assert_eq!(FORMATTED.load(Ordering::SeqCst), 0);
+        match client.gather(client.map(&halve, &inputs)) {
+            Err(Error::TaskFailed {
+                backend,
+                worker,
+                task,
+                input,
+                message,
+            }) => {
+                assert_eq!((backend, task), ("dask", 37));
+                assert!(worker < 2);
+                assert_eq!(input, "Counted(37)");
+                assert_eq!(message, "panicked: no");
+            }
+            other => panic!("unexpected {:?}", other.map(|_| ())),
+        }
+        assert_eq!(FORMATTED.load(Ordering::SeqCst), 1);
     }
 }

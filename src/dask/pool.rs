@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
+use crate::backends::catch;
 use crate::{Error, Result};
 
 /// One unit of work; the argument is the index of the worker that runs it.
@@ -71,7 +72,7 @@ impl Pool {
                 .spawn(move || {
                     while let Some(job) = submitter.next() {
                         // Jobs catch their own panics; a stray one must not kill the worker.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(w)));
+                        let _ = catch(|| job(w));
                     }
                 })
                 .map_err(|e| Error::Backend {

@@ -21,7 +21,7 @@ const TASK_GAS: u64 = 4;
 /// numbers, because the outputs are combined in the same order.
 ///
 /// Collective: every rank must make the same calls with the same inputs (checked: a rank with
-/// other inputs makes every rank fail). [`kind`](Backend::kind) is [`"rayon"`], the
+/// other inputs makes every rank fail). [`name`](Backend::name) is `"rayon"`, the
 /// backend inside each rank; results made by [`Mpi`]'s methods say "mpi".
 /// [`workers`](Backend::workers) counts the threads of all ranks. No task stream is recorded.
 #[derive(Debug)]

@@ -49,7 +49,7 @@
 //! if let Some(run) = mpi.squares(&pool, 0, 100_000)? {
 //!     assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
 //! }
-//! let answer = mpi.check_prime(&pool, 1_000_003 * 999_983, parlab::tasks::Method::Trial)?;
+//! let answer = mpi.check_prime(&pool, 1_000_003 * 999_983, parlab::workloads::Method::Trial)?;
 //! assert_eq!(answer.factor, Some(999_983));
 //! # Ok::<(), parlab::Error>(())
 //! ```

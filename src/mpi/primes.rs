@@ -3,13 +3,12 @@
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{mpi_error, Mpi, NAME};
 use crate::backends::{Backend, RayonPool};
 use crate::tasks::primes::TrialKernel;
-use crate::tasks::primes::small_verdict;
-use crate::tasks::{is_prime_miller_rabin, subinterval_limits, Subinterval};
+use crate::tasks::{subinterval_limits, Subinterval};
 use crate::workloads::{Method, PrimeAnswer};
 use crate::Result;
 
@@ -36,7 +35,7 @@ impl Mpi {
     ///
     /// ```no_run
     /// use parlab::mpi::Mpi;
-    /// use parlab::tasks::Method;
+    /// use parlab::workloads::Method;
     ///
     /// let mpi = Mpi::init()?;
     /// let pool = mpi.local_pool(None)?;
@@ -55,34 +54,14 @@ impl Mpi {
             Method::MillerRabin => 1,
         };
         let threads = self.start_task(pool, local, &[TASK, n, method_tag])?;
-        let t0 = Instant::now();
-        let mut answer = PrimeAnswer {
-            n,
-            is_prime: false,
-            factor: None,
-            method,
-            backend: NAME,
-            workers: threads.iter().sum(),
-            seconds: 0.0,
-            trace: None,
-        };
-        match (method, small_verdict(n)) {
-            (Method::MillerRabin, _) => answer.is_prime = is_prime_miller_rabin(n),
-            (Method::Trial, Some(verdict)) => {
-                answer.is_prime = verdict.is_prime;
-                answer.factor = verdict.factor;
-            }
-            (Method::Trial, None) => {
-                let subs = subinterval_limits(n, answer.workers)?;
-                let first: usize = threads[..self.rank()].iter().sum();
-                let end = (first + threads[self.rank()]).min(subs.len());
-                let mine = &subs[first.min(end)..end];
-                answer.factor = self.search(pool, mine)?;
-                answer.is_prime = answer.factor.is_none();
-            }
-        }
-        answer.seconds = t0.elapsed().as_secs_f64();
-        Ok(answer)
+        let workers = threads.iter().sum();
+        PrimeAnswer::decide(n, method, NAME, workers, || {
+            let subs = subinterval_limits(n, workers)?;
+            let first: usize = threads[..self.rank()].iter().sum();
+            let end = (first + threads[self.rank()]).min(subs.len());
+            let mine = &subs[first.min(end)..end];
+            Ok((self.search(pool, mine)?, None))
+        })
     }
 
     /// Trial division of this rank's subintervals on `pool`, while the calling thread runs rounds

@@ -56,7 +56,7 @@ impl BackendKind {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(parlab::backends::BackendKind::ThreadExecutor.name(), "thread-executor");
+    /// assert_eq!(parlab::workloads::BackendKind::ThreadExecutor.name(), "thread-executor");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -120,12 +120,12 @@ impl BackendKind {
 
     /// Can this backend run any [`Kernel`], closures included? False for the
     /// [`Cluster`](BackendKind::Cluster), whose engines run only kernels compiled into them,
-    /// looked up by [`Kernel::name`].
+    /// found by [`Kernel::remote_name`]; it refuses the others with an error.
     ///
     /// # Examples
     ///
     /// ```
-    /// use parlab::backends::BackendKind;
+    /// use parlab::workloads::BackendKind;
     ///
     /// assert!(BackendKind::Rayon.runs_closures());
     /// assert!(!BackendKind::Cluster.runs_closures());

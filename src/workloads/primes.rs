@@ -139,31 +139,47 @@ pub fn check_prime_with<B: Backend + ?Sized>(
     if n == 0 {
         return Err(crate::tasks::primes::zero_n());
     }
-    let t0 = Instant::now();
-    let mut answer = PrimeAnswer {
-        n,
-        is_prime: false,
-        factor: None,
-        method,
-        backend: backend.name(),
-        workers: backend.workers(),
-        seconds: 0.0,
-        trace: None,
-    };
-    match (method, small_verdict(n)) {
-        (Method::MillerRabin, _) => answer.is_prime = is_prime_miller_rabin(n),
-        (Method::Trial, Some(verdict)) => {
-            answer.is_prime = verdict.is_prime;
-            answer.factor = verdict.factor;
+    PrimeAnswer::decide(n, method, backend.name(), backend.workers(), || {
+        let subs = subinterval_limits(n, backend.workers())?;
+        let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
+        Ok((mapped.results.into_iter().flatten().min(), mapped.trace))
+    })
+}
+
+impl PrimeAnswer {
+    /// Answers `n` with `method`, timed: Miller–Rabin and the numbers that need no divisor
+    /// ([`small_verdict`]) here, the others by `trial`, which returns the smallest factor found
+    /// (and the task stream, if one was recorded). Every driver (backends, MPI) ends here.
+    pub(crate) fn decide(
+        n: u64,
+        method: Method,
+        backend: &'static str,
+        workers: usize,
+        trial: impl FnOnce() -> Result<(Option<u64>, Option<TaskStream>)>,
+    ) -> Result<PrimeAnswer> {
+        let t0 = Instant::now();
+        let mut answer = PrimeAnswer {
+            n,
+            is_prime: false,
+            factor: None,
+            method,
+            backend,
+            workers,
+            seconds: 0.0,
+            trace: None,
+        };
+        match (method, small_verdict(n)) {
+            (Method::MillerRabin, _) => answer.is_prime = is_prime_miller_rabin(n),
+            (Method::Trial, Some(verdict)) => {
+                answer.is_prime = verdict.is_prime;
+                answer.factor = verdict.factor;
+            }
+            (Method::Trial, None) => {
+                (answer.factor, answer.trace) = trial()?;
+                answer.is_prime = answer.factor.is_none();
+            }
         }
-        (Method::Trial, None) => {
-            let subs = subinterval_limits(n, backend.workers())?;
-            let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
-            answer.factor = mapped.results.into_iter().flatten().min();
-            answer.is_prime = answer.factor.is_none();
-            answer.trace = mapped.trace;
-        }
+        answer.seconds = t0.elapsed().as_secs_f64();
+        Ok(answer)
     }
-    answer.seconds = t0.elapsed().as_secs_f64();
-    Ok(answer)
 }
