@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::compute::run_graph;
 use super::Client;
-use crate::backends::TaskStream;
+use crate::backends::{MapOptions, TaskStream};
 use crate::{Error, Result};
 
 /// A computed node's value.
@@ -245,11 +245,12 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     ///
     /// [`Error::TaskFailed`] naming the first node that panicked.
     pub fn compute(&self, client: &Client) -> Result<T> {
-        self.compute_traced(client, false).map(|(value, _)| value)
+        self.compute_with(client, &MapOptions::default())
+            .map(|(value, _)| value)
     }
 
-    /// [`compute`](Self::compute), also returning the task stream (one span per node that ran,
-    /// `task` = node index) when `trace` is set.
+    /// [`compute`](Self::compute) with [`MapOptions`], also returning the task stream (one span
+    /// per node that ran, `task` = node index) when [`trace`](MapOptions::trace) is set.
     ///
     /// # Errors
     ///
@@ -258,17 +259,23 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     /// # Examples
     ///
     /// ```
+    /// use parlab::backends::MapOptions;
     /// use parlab::dask::{Client, Graph};
     ///
     /// let g = Graph::new();
     /// let parts: Vec<_> = (0..4u64).map(|i| g.delayed(|x: &u64| x * x, i)).collect();
     /// let sum = g.reduce(|xs: &[&u64]| xs.iter().copied().sum::<u64>(), &parts);
-    /// let (value, stream) = sum.compute_traced(&Client::new(2)?, true)?;
+    /// let (value, stream) = sum.compute_with(&Client::new(2)?, &MapOptions::traced(true))?;
     /// assert_eq!(value, 14);
     /// assert_eq!(stream.unwrap().spans.len(), g.len());
     /// # Ok::<(), parlab::Error>(())
     /// ```
-    pub fn compute_traced(&self, client: &Client, trace: bool) -> Result<(T, Option<TaskStream>)> {
+    pub fn compute_with(
+        &self,
+        client: &Client,
+        options: &MapOptions,
+    ) -> Result<(T, Option<TaskStream>)> {
+        let trace = options.trace;
         let nodes: Vec<Arc<Node>> = self.graph.nodes.borrow().clone();
         let (value, spans) = run_graph(nodes, self.node, client, trace)?;
         let value = value.downcast::<T>().map_err(|_| Error::Backend {
