@@ -6,10 +6,12 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use parlab::prelude::*;
+use parlab::workloads::kernels::Noop;
 
 fn overhead(c: &mut Criterion) {
-    let inputs: Vec<u32> = (0..10_000).collect();
-    let noop = kernel("noop", |x: &u32| *x);
+    let inputs: Vec<u64> = (0..10_000).collect();
+    // A kernel type compiled into the cluster's engines too, so every backend runs it.
+    let noop = Noop;
     let mut group = c.benchmark_group("noop_10k_tasks");
     group.throughput(Throughput::Elements(inputs.len() as u64));
     group.sample_size(10);

@@ -3,7 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use parlab::backends::{cpu_count, RayonPool};
-use parlab::gas::{advance, advance_on, GasParams, Particles};
+use parlab::gas::{advance, GasParams, Particles};
+use parlab::workloads::advance_on;
 
 const PARTICLES: usize = 1 << 16;
 const STEPS: usize = 200;

@@ -61,7 +61,9 @@ impl Feedback {
         let text = self.to_string().replace('\n', "<br>");
         crate::display::evcxr(
             "text/html",
-            &format!("<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>"),
+            &format!(
+                "<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>"
+            ),
         );
     }
 }

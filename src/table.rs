@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::backends::{Backend, Sequential};
-use crate::workloads::{check_prime, squares, BackendKind};
 use crate::tasks::is_prime_miller_rabin;
+use crate::workloads::{check_prime, squares, BackendKind};
 use crate::{Error, Result};
 
 /// The module's large prime.

@@ -1,7 +1,6 @@
 //! Every backend gives bit-identical squares and the right prime verdicts.
 
 use parlab::prelude::*;
-use parlab::tasks::check_prime_with;
 
 fn backends() -> Vec<AnyBackendOf> {
     BackendKind::ALL
@@ -10,14 +9,14 @@ fn backends() -> Vec<AnyBackendOf> {
         .collect()
 }
 
-type AnyBackendOf = (BackendKind, parlab::backends::AnyBackend);
+type AnyBackendOf = (BackendKind, parlab::workloads::AnyBackend);
 
 #[test]
 fn every_backend_squares_a_million_seeds_like_numpy() {
-    let reference = squares(&Sequential, 0, 1_000_000, false).unwrap().results;
+    let reference = squares(&Sequential, 0..1_000_000).unwrap().results;
     assert_eq!(reference.len(), 1_000_000);
     for (kind, backend) in backends() {
-        let run = squares(&backend, 0, 1_000_000, false).unwrap();
+        let run = squares(&backend, 0..1_000_000).unwrap();
         assert_eq!(run.first5(), [25, 25, 64, 64, 49], "{kind}");
         assert_eq!(run.last5(), [81, 36, 1, 1, 1], "{kind}");
         assert!(
@@ -31,12 +30,12 @@ fn every_backend_squares_a_million_seeds_like_numpy() {
 #[test]
 fn every_backend_gives_the_right_prime_verdicts() {
     for (kind, backend) in backends() {
-        let prime = check_prime(&backend, 999_999_999_989, Method::Trial, false).unwrap();
+        let prime = check_prime(&backend, 999_999_999_989).unwrap();
         assert!(prime.is_prime, "{kind}");
-        let composite = check_prime(&backend, 1_000_003 * 999_983, Method::Trial, false).unwrap();
+        let composite = check_prime(&backend, 1_000_003 * 999_983).unwrap();
         assert!(!composite.is_prime, "{kind}");
         assert_eq!(composite.factor, Some(999_983), "{kind}");
-        let square = check_prime(&backend, 1_000_003 * 1_000_003, Method::Trial, false).unwrap();
+        let square = check_prime(&backend, 1_000_003 * 1_000_003).unwrap();
         assert_eq!(square.factor, Some(1_000_003), "{kind}");
     }
 }
@@ -46,7 +45,7 @@ fn every_backend_gives_the_right_prime_verdicts() {
 #[test]
 fn every_backend_finds_the_module_prime_prime() {
     for (kind, backend) in backends() {
-        let answer = check_prime(&backend, 489_133_282_872_437_279, Method::Trial, false).unwrap();
+        let answer = check_prime(&backend, 489_133_282_872_437_279).unwrap();
         assert!(answer.is_prime, "{kind}");
     }
 }
@@ -54,7 +53,7 @@ fn every_backend_finds_the_module_prime_prime() {
 #[test]
 fn every_backend_records_each_task_once_in_its_task_stream() {
     for (kind, backend) in backends() {
-        let run = squares(&backend, 0, 200_000, true).unwrap();
+        let run = squares_with(&backend, 0..200_000, &MapOptions::traced(true)).unwrap();
         let trace = run.trace.expect("traced");
         assert_eq!(trace.backend, kind.name());
         let tasks: Vec<usize> = trace.spans.iter().map(|s| s.task).collect();
@@ -92,13 +91,7 @@ fn every_backend_reports_progress_up_to_the_total() {
             log.lock().unwrap().push((u.done, u.total))
         }));
         let inputs: Vec<u32> = (0..40).collect();
-        let mapped = backend
-            .map_with(
-                &kernel("random-square", |s: &u32| random_square(*s)),
-                &inputs,
-                &options,
-            )
-            .unwrap();
+        let mapped = backend.map_with(&RandomSquare, &inputs, &options).unwrap();
         assert_eq!(mapped.results[..3], [25, 25, 64], "{kind}");
         let seen = seen.lock().unwrap();
         assert_eq!(seen.last(), Some(&(40, 40)), "{kind}");

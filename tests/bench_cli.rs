@@ -1,4 +1,5 @@
 //! `parlab bench`: its JSON, its per-backend overhead rows, and its message when Python is absent.
+#![cfg(feature = "cli")]
 
 use std::process::Command;
 
@@ -32,7 +33,7 @@ fn bench_json_has_kernels_and_every_backend() {
         .iter()
         .map(|r| r["backend"].as_str().unwrap())
         .collect();
-    let all: Vec<&str> = parlab::backends::BackendKind::ALL
+    let all: Vec<&str> = parlab::workloads::BackendKind::ALL
         .iter()
         .map(|k| k.name())
         .collect();

@@ -1,4 +1,5 @@
 //! The `parlab` binary: JSON output, errors, the table files.
+#![cfg(feature = "cli")]
 
 use std::process::{Command, Output};
 

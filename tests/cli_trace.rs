@@ -1,4 +1,5 @@
 //! `parlab squares|prime --trace FILE` draws the task stream; progress lines stay off short runs.
+#![cfg(feature = "cli")]
 
 use std::process::Command;
 

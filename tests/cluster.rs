@@ -3,11 +3,21 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use parlab::cluster::{Cluster, KernelRegistry};
+use parlab::backends::MapOptions;
+use parlab::cluster::{Cluster, Remote};
 use parlab::prelude::*;
+use parlab::tasks::is_prime_miller_rabin;
 use parlab::tasks::primes::TrialKernel;
 use parlab::tasks::squares::{blocks, Block};
 use parlab::tasks::Subinterval;
+use parlab::workloads::engine_kernels;
+use parlab::workloads::AnyBackend;
+
+/// The engines' kernels used below, by name and types (`parlab::workloads::kernels`): `noop`
+/// returns its input; `sleep` sleeps the second number of µs and returns the first.
+const NOOP: Remote<u64, u64> = Remote::named("noop");
+const SLEEP: Remote<(u64, u64), u64> = Remote::named("sleep");
+const RANDOM_SQUARE: Remote<u32, u32> = Remote::named("random-square");
 
 fn start(engines: usize) -> Cluster {
     Cluster::builder()
@@ -26,17 +36,14 @@ fn gone(pid: u32) -> bool {
 #[test]
 fn squares_are_bit_identical_on_both_views() {
     let cluster = start(2);
-    let reference = squares(&Sequential, 0, 1_000_000, false).unwrap().results;
-    let run = squares(&cluster, 0, 1_000_000, false).unwrap();
+    let reference = squares(&Sequential, 0..1_000_000).unwrap().results;
+    let run = squares(&cluster, 0..1_000_000).unwrap();
     assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
     assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
     assert!(run.results == reference);
 
-    let k = kernel("squares", |b: &Block| {
-        let mut out = vec![0; b.len as usize];
-        parlab::tasks::squares::squares_into(b.start, &mut out);
-        out
-    });
+    // The engines' block kernel: `tasks::squares::square_block`, compiled into parlab-engine.
+    let k = Remote::<Block, Vec<u32>>::named("squares");
     let direct = cluster
         .direct()
         .map_with(
@@ -53,15 +60,14 @@ fn squares_are_bit_identical_on_both_views() {
     assert!(workers.windows(2).all(|w| w[0] <= w[1]));
 
     let seeds: Vec<u32> = (999_990..1_000_000).collect();
-    let one_by_one = kernel("random-square", |s: &u32| random_square(*s));
-    let tail = cluster.load_balanced().map(&one_by_one, &seeds).unwrap();
+    let tail = cluster.load_balanced().map(&RANDOM_SQUARE, &seeds).unwrap();
     assert_eq!(tail.results, reference[999_990..]);
 }
 
 #[test]
 fn prime_verdicts_are_right_and_kernel_state_does_not_leak() {
     let cluster = start(2);
-    let check = |n| check_prime(&cluster, n, Method::Trial, false).unwrap();
+    let check = |n| check_prime(&cluster, n).unwrap();
     // 91 = 7 * 13 leaves "best factor 7" behind in a shared kernel; the next number must not
     // be cut short by it.
     assert_eq!(check(91).factor, Some(7));
@@ -74,19 +80,14 @@ fn prime_verdicts_are_right_and_kernel_state_does_not_leak() {
     assert!(check(parlab::table::MODULE_PRIME).is_prime);
 }
 
-use parlab::tasks::is_prime_miller_rabin;
-
 #[test]
 fn killing_an_engine_mid_map_still_returns_every_result_once() {
     let cluster = start(2);
     let pids = cluster.pids();
     let victim = pids[1];
-    // 10^4 tasks of 200 µs each take at least a second on two engines; the kill comes at 50 ms.
+    // 10^4 tasks of 200 µs each (the engines' `sleep` kernel: sleep 200 µs, return the first
+    // number) take at least a second on two engines; the kill comes at 50 ms.
     let inputs: Vec<(u64, u64)> = (0..10_000).map(|i| (i, 200)).collect();
-    let sleep = kernel("sleep", |&(v, us): &(u64, u64)| {
-        std::thread::sleep(Duration::from_micros(us));
-        v
-    });
     let killer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(50));
         // SAFETY: plain kill(2) of a child process we started.
@@ -94,7 +95,7 @@ fn killing_an_engine_mid_map_still_returns_every_result_once() {
     });
     let mapped = cluster
         .load_balanced()
-        .map_with(&sleep, &inputs, &MapOptions::traced(true))
+        .map_with(&SLEEP, &inputs, &MapOptions::traced(true))
         .unwrap();
     killer.join().unwrap();
     let expected: Vec<u64> = (0..10_000).collect();
@@ -108,17 +109,16 @@ fn killing_an_engine_mid_map_still_returns_every_result_once() {
     assert_eq!(cluster.running(), 1);
 
     // The survivor keeps serving both views.
-    let echo = kernel("noop", |x: &u64| *x);
     assert_eq!(
-        cluster.load_balanced().map(&echo, &[4, 5]).unwrap().results,
+        cluster.load_balanced().map(&NOOP, &[4, 5]).unwrap().results,
         [4, 5]
     );
     assert_eq!(
-        cluster.direct().map(&echo, &[6, 7]).unwrap().results,
+        cluster.direct().map(&NOOP, &[6, 7]).unwrap().results,
         [6, 7]
     );
     assert!(
-        cluster.direct().apply(1, &echo, &1).is_err(),
+        cluster.direct().apply(1, &NOOP, &1).is_err(),
         "engine 1 is dead"
     );
 
@@ -132,13 +132,12 @@ fn a_dead_engine_fails_a_direct_map() {
     let victim = cluster.pids()[0];
     // SAFETY: plain kill(2) of a child process we started.
     unsafe { libc::kill(victim as libc::pid_t, libc::SIGKILL) };
-    let echo = kernel("noop", |x: &u64| *x);
     let inputs: Vec<u64> = (0..100).collect();
-    let err = cluster.direct().map(&echo, &inputs).unwrap_err();
+    let err = cluster.direct().map(&NOOP, &inputs).unwrap_err();
     assert!(err.to_string().contains("died"), "{err}");
     // The load-balanced view routes around it.
     assert_eq!(
-        cluster.load_balanced().map(&echo, &inputs).unwrap().results,
+        cluster.load_balanced().map(&NOOP, &inputs).unwrap().results,
         inputs
     );
 }
@@ -148,17 +147,18 @@ fn unknown_kernels_wrong_types_and_panics_are_clear_errors() {
     let cluster = start(2);
     let err = cluster
         .load_balanced()
-        .map(&kernel("cube", |x: &u64| x.pow(3)), &[1, 2])
+        .map(&Remote::<u64, u64>::named("cube"), &[1, 2])
         .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("\"cube\"") && text.contains("engine_main"),
+        text.contains("no kernel named \"cube\"") && text.contains("engine_main"),
         "{text}"
     );
 
+    // The engines' `noop` maps u64 -> u64, not u32 -> u32.
     let err = cluster
         .load_balanced()
-        .map(&kernel("noop", |x: &u32| *x), &[1])
+        .map(&Remote::<u32, u32>::named("noop"), &[1])
         .unwrap_err();
     assert!(err.to_string().contains("u64"), "{err}");
 
@@ -168,10 +168,9 @@ fn unknown_kernels_wrong_types_and_panics_are_clear_errors() {
         lo: 0,
         hi: 0,
     };
-    let err = cluster
-        .direct()
-        .apply(1, &TrialKernel::new(), &bad)
-        .unwrap_err();
+    let trial =
+        Remote::of(&TrialKernel::new()).expect("trial division is compiled into the engines");
+    let err = cluster.direct().apply(1, &trial, &bad).unwrap_err();
     assert!(
         matches!(
             err,
@@ -185,10 +184,47 @@ fn unknown_kernels_wrong_types_and_panics_are_clear_errors() {
     );
     assert!(err.to_string().contains("remainder"), "{err}");
     // ... and the cluster is still usable.
-    let echo = kernel("noop", |x: &u64| *x);
     assert_eq!(
-        cluster.load_balanced().map(&echo, &[9]).unwrap().results,
+        cluster.load_balanced().map(&NOOP, &[9]).unwrap().results,
         [9]
+    );
+}
+
+#[test]
+fn a_closure_is_refused_and_never_swapped_for_an_engine_kernel() {
+    let cluster = start(2);
+    // Same name and types as the engines' `random-square`, other code: the cluster must not run
+    // the engines' kernel in its place (that would give [25, 64], not [2, 4]).
+    let err = cluster
+        .map(&kernel("random-square", |s: &u32| s * 2), &[1, 2])
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Backend {
+                backend: "cluster",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("engines run only kernels compiled into them"),
+        "{text}"
+    );
+    // It names the closure as one made with kernel(), and lists the kernels the engines have.
+    assert!(
+        text.contains("\"random-square\"") && text.contains("kernel()"),
+        "{text}"
+    );
+    for name in engine_kernels().names() {
+        assert!(text.contains(name), "{name} not listed: {text}");
+    }
+    // The engines' own kernel, as a type with a remote name, runs.
+    assert_eq!(
+        cluster.map(&RandomSquare, &[1, 2]).unwrap().results,
+        [25, 64]
     );
 }
 
@@ -214,12 +250,7 @@ fn list_shows_running_clusters_and_drop_removes_them() {
 fn backend_kind_builds_a_cluster_that_lives_in_the_value() {
     let backend = BackendKind::Cluster.build(2).unwrap();
     assert_eq!(backend.workers(), 2);
-    let mapped = backend
-        .map(
-            &kernel("random-square", |s: &u32| random_square(*s)),
-            &[0, 1, 2],
-        )
-        .unwrap();
+    let mapped = backend.map(&RandomSquare, &[0, 1, 2]).unwrap();
     assert_eq!(mapped.results, [25, 25, 64]);
     let AnyBackend::Cluster(cluster) = &backend else {
         panic!("not a cluster")
@@ -228,8 +259,6 @@ fn backend_kind_builds_a_cluster_that_lives_in_the_value() {
     drop(backend);
     assert!(pids.iter().all(|&p| gone(p)));
 }
-
-use parlab::backends::{AnyBackend, MapOptions};
 
 /// `examples/custom_engine.rs`, built by `cargo test` next to this test's folder.
 fn custom_engine() -> PathBuf {
@@ -248,16 +277,22 @@ fn a_program_of_your_own_can_serve_more_kernels() {
         .start()
         .unwrap();
     assert!(cluster.kernels().iter().any(|k| k.name == "cube"));
-    let cube = kernel("cube", |x: &u64| x.pow(3));
+    let cube = Remote::<u64, u64>::named("cube");
     let inputs: Vec<u64> = (0..100).collect();
     let cubes = cluster.load_balanced().map(&cube, &inputs).unwrap();
     assert_eq!(cubes.results[7], 343);
     // The built-in kernels are still there.
     assert_eq!(
-        squares(&cluster, 0, 5, false).unwrap().results,
+        squares(&cluster, 0..5).unwrap().results,
         [25, 25, 64, 64, 49]
     );
-    let _ = KernelRegistry::builtin();
+    let served: Vec<String> = cluster.kernels().into_iter().map(|k| k.name).collect();
+    for name in engine_kernels().names() {
+        assert!(
+            served.iter().any(|s| s == name),
+            "{name} missing: {served:?}"
+        );
+    }
 }
 
 #[test]
@@ -277,14 +312,14 @@ fn the_gas_exercise_runs_on_the_engines_bit_identically() {
 
 #[test]
 fn a_few_long_tasks_are_spread_over_the_engines() {
-    // Two 50 ms tasks on two engines: the load-balanced view must not queue both on one engine
-    // before it knows how long tasks take (the prime check is two such tasks).
+    // Two 50 ms tasks on two engines (the engines' `sleep` kernel sleeps 50_000 µs and returns
+    // the first number): the load-balanced view must not queue both on one engine before it
+    // knows how long tasks take (the prime check is two such tasks).
     let cluster = start(2);
-    let sleep = kernel("sleep", |&(v, _): &(u64, u64)| v);
     let mapped = cluster
         .load_balanced()
         .map_with(
-            &sleep,
+            &SLEEP,
             &[(1, 50_000), (2, 50_000)],
             &MapOptions::traced(true),
         )

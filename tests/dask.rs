@@ -8,15 +8,13 @@ use parlab::tasks::is_prime_miller_rabin;
 const COUNT: u32 = 1_000_000;
 
 fn reference() -> Vec<u32> {
-    squares(&Sequential, 0, u64::from(COUNT), false)
-        .unwrap()
-        .results
+    squares(&Sequential, 0..u64::from(COUNT)).unwrap().results
 }
 
 #[test]
 fn the_dask_backend_squares_bit_identically_and_checks_primes() {
     let dask = Dask::new(2).unwrap();
-    let run = squares(&dask, 0, u64::from(COUNT), true).unwrap();
+    let run = squares_with(&dask, 0..u64::from(COUNT), &MapOptions::traced(true)).unwrap();
     assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
     assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
     assert!(run.results == reference());
@@ -24,10 +22,10 @@ fn the_dask_backend_squares_bit_identically_and_checks_primes() {
     assert_eq!(spans.len(), 62, "one span per block");
     assert!(spans.iter().all(|s| s.worker < 2 && s.start <= s.end));
 
-    let composite = check_prime(&dask, 1_000_003 * 999_983, Method::Trial, false).unwrap();
+    let composite = check_prime(&dask, 1_000_003 * 999_983).unwrap();
     assert_eq!(composite.factor, Some(999_983));
     for n in [2, 9, 91, 97, parlab::table::MODULE_PRIME] {
-        let answer = check_prime(&dask, n, Method::Trial, false).unwrap();
+        let answer = check_prime(&dask, n).unwrap();
         assert_eq!(answer.is_prime, is_prime_miller_rabin(n), "{n}");
     }
 }
@@ -44,7 +42,9 @@ fn delayed_per_seed_graph_matches() {
         &parts,
     );
     assert_eq!(g.len(), 20_001);
-    let (squares, stream) = all.compute_traced(&client, true).unwrap();
+    let (squares, stream) = all
+        .compute_with(&client, &MapOptions::traced(true))
+        .unwrap();
     assert!(squares[..] == reference()[..10_000]);
     let spans = stream.unwrap().spans;
     assert_eq!(spans.len(), 20_001);
@@ -61,7 +61,7 @@ fn a_diamond_runs_each_node_once_and_in_dependency_order() {
     let b = g.delayed1(|a: &u64| a * 10, &a); // 20
     let c = g.delayed1(|a: &u64| a * 100, &a); // 200
     let d = g.delayed2(|b: &u64, c: &u64| b + c, &b, &c);
-    let (value, stream) = d.compute_traced(&client, true).unwrap();
+    let (value, stream) = d.compute_with(&client, &MapOptions::traced(true)).unwrap();
     assert_eq!(value, 220);
     let spans = stream.unwrap().spans;
     assert_eq!(spans.len(), 5, "value, a, b, c, d: each once");
@@ -69,7 +69,7 @@ fn a_diamond_runs_each_node_once_and_in_dependency_order() {
     let start = |node: usize| spans.iter().find(|s| s.task == node).unwrap().start;
     assert!(start(4) >= end(2) && start(4) >= end(3));
     // Computing part of the graph runs only that part.
-    let (value, stream) = b.compute_traced(&client, true).unwrap();
+    let (value, stream) = b.compute_with(&client, &MapOptions::traced(true)).unwrap();
     assert_eq!((value, stream.unwrap().spans.len()), (20, 3));
 }
 
@@ -124,8 +124,8 @@ fn the_gas_exercise_runs_on_dask_bit_identically() {
         steps: 100,
         ..Default::default()
     };
-    let on_dask = parlab::gas::simulate(&Dask::new(2).unwrap(), &params).unwrap();
-    let here = parlab::gas::simulate(&Sequential, &params).unwrap();
+    let on_dask = parlab::workloads::simulate(&Dask::new(2).unwrap(), &params).unwrap();
+    let here = parlab::workloads::simulate(&Sequential, &params).unwrap();
     assert_eq!(on_dask.paths, here.paths);
     assert_eq!(on_dask.speeds, here.speeds);
 }

@@ -300,7 +300,12 @@ fn charts_and_json() {
     let t = svg(&run.trajectory_chart(100)).unwrap();
     assert!(t.as_str().contains("Trajectories of 100 of 100 particles"));
     assert!(t.as_str().contains("x (m)"));
-    let h = svg(&warm_up_histogram(&run.params, 5000, 50)).unwrap();
+    let h = svg(&warm_up_histogram(
+        &run.params,
+        &speeds(&run.params, 5000),
+        50,
+    ))
+    .unwrap();
     assert!(h.as_str().contains("P(v)") && h.as_str().contains("speed v (m/s)"));
     let json = serde_json::to_value(&run).unwrap();
     for key in [
@@ -329,6 +334,8 @@ fn charts_and_json() {
     assert!(run.to_string().contains("pressure"));
 }
 
+/// Runs the `parlab` program, which only the `cli` feature builds.
+#[cfg(feature = "cli")]
 #[test]
 fn cli_reports_json_and_names_bad_flags() {
     let exe = env!("CARGO_BIN_EXE_parlab");

@@ -1,8 +1,8 @@
 //! `parlab mpi` (squares, prime, gas) under `mpirun` with 2 and 4 ranks (oversubscribed on small
 //! machines), compared with the single-machine CLI; bad arguments, a dead rank and mismatched ranks end the job with
 //! a clear error instead of a hang. Needs Open MPI's `mpirun`: with the `mpi` feature on, a
-//! missing `mpirun` is a failure, not a skip.
-#![cfg(feature = "mpi")]
+//! missing `mpirun` is a failure, not a skip. Needs the `cli` feature too (the `parlab` binary).
+#![cfg(all(feature = "mpi", feature = "cli"))]
 
 use std::process::{Command, Output};
 use std::sync::Mutex;

@@ -81,7 +81,7 @@ fn the_modules_split_misreports_small_primes_and_parlab_does_not() {
             !module_verdict(p, 16),
             "the module's split calls {p} not prime"
         );
-        let answer = check_prime(&Threads::new(16).unwrap(), p, Method::Trial, false).unwrap();
+        let answer = check_prime(&Threads::new(16).unwrap(), p).unwrap();
         assert!(answer.is_prime, "{p}");
     }
 }
@@ -89,22 +89,14 @@ fn the_modules_split_misreports_small_primes_and_parlab_does_not() {
 #[test]
 fn special_cases() {
     let b = Sequential;
-    assert!(check_prime(&b, 0, Method::Trial, false).is_err());
-    assert!(check_prime(&b, 0, Method::MillerRabin, false).is_err());
-    let one = check_prime(&b, 1, Method::Trial, false).unwrap();
+    assert!(check_prime(&b, 0).is_err());
+    assert!(check_prime_with(&b, 0, Method::MillerRabin, &MapOptions::default()).is_err());
+    let one = check_prime(&b, 1).unwrap();
     assert!(!one.is_prime && one.factor.is_none());
-    assert!(check_prime(&b, 2, Method::Trial, false).unwrap().is_prime);
-    assert!(check_prime(&b, 3, Method::Trial, false).unwrap().is_prime);
-    assert_eq!(
-        check_prime(&b, 1 << 40, Method::Trial, false)
-            .unwrap()
-            .factor,
-        Some(2)
-    );
-    assert_eq!(
-        check_prime(&b, 9, Method::Trial, false).unwrap().factor,
-        Some(3)
-    );
+    assert!(check_prime(&b, 2).unwrap().is_prime);
+    assert!(check_prime(&b, 3).unwrap().is_prime);
+    assert_eq!(check_prime(&b, 1 << 40).unwrap().factor, Some(2));
+    assert_eq!(check_prime(&b, 9).unwrap().factor, Some(3));
 }
 
 #[test]
@@ -113,7 +105,7 @@ fn the_modules_prime_is_prime_on_every_backend_and_both_methods() {
     for kind in BackendKind::ALL {
         let b = kind.build(2).unwrap();
         for method in [Method::Trial, Method::MillerRabin] {
-            let a = check_prime(&b, n, method, false).unwrap();
+            let a = check_prime_with(&b, n, method, &MapOptions::default()).unwrap();
             assert!(a.is_prime, "{kind} {method:?}");
             assert_eq!(a.factor, None);
         }
@@ -132,7 +124,7 @@ fn composites_report_their_smallest_factor_on_every_backend() {
     for kind in BackendKind::ALL {
         let b = kind.build(3).unwrap();
         for (n, p) in cases {
-            let a = check_prime(&b, n, Method::Trial, false).unwrap();
+            let a = check_prime(&b, n).unwrap();
             assert_eq!((a.is_prime, a.factor), (false, Some(p)), "{kind} n = {n}");
         }
     }
@@ -155,7 +147,7 @@ fn miller_rabin_agrees_with_trial_division() {
         999_999_999_989,
         18_446_744_073_709_551_557, // largest prime below 2^64
     ] {
-        let trial = check_prime(&b, n, Method::Trial, false).unwrap();
+        let trial = check_prime(&b, n).unwrap();
         assert_eq!(is_prime_miller_rabin(n), trial.is_prime, "n = {n}");
     }
 }

@@ -116,7 +116,7 @@ fn tiny_factor_with_huge_cofactor_stops_every_backend() {
     for (small, n) in [(3, 3 * big), (5, 5 * next_prime(big / 2))] {
         for kind in BackendKind::ALL {
             let backend = kind.build(2).unwrap();
-            let answer = check_prime(&backend, n, Method::Trial, false).unwrap();
+            let answer = check_prime(&backend, n).unwrap();
             assert_eq!(answer.factor, Some(small), "{}", kind.name());
             assert!(!answer.is_prime);
         }
@@ -128,7 +128,7 @@ fn tiny_factor_with_huge_cofactor_stops_every_backend() {
         lo: 1_000_001,
         hi: (3 * big).isqrt() | 1,
     };
-    assert_eq!(k.call(&top), None);
+    assert_eq!(k.scan(&top), None);
 }
 
 #[test]
@@ -138,13 +138,9 @@ fn check_prime_agrees_with_miller_rabin() {
     for _ in 0..40 {
         let p = next_prime(rng.random_range(10_000..2_000_000));
         let q = next_prime(p + rng.random_range(1..100_000));
-        let answer = check_prime(&threads, p * q, Method::Trial, false).unwrap();
+        let answer = check_prime(&threads, p * q).unwrap();
         assert_eq!(answer.factor, Some(p));
         let r = next_prime(rng.random_range(1_000_000_000..4_000_000_000));
-        assert!(
-            check_prime(&threads, r, Method::Trial, false)
-                .unwrap()
-                .is_prime
-        );
+        assert!(check_prime(&threads, r).unwrap().is_prime);
     }
 }

@@ -18,7 +18,7 @@ fn faulty(x: &u32) -> u32 {
     }
 }
 
-fn process_backends() -> Vec<parlab::backends::AnyBackend> {
+fn process_backends() -> Vec<parlab::workloads::AnyBackend> {
     [
         BackendKind::ProcessPool,
         BackendKind::ProcessExecutor,
@@ -42,7 +42,7 @@ fn a_panicking_task_is_an_error_naming_it() {
                 backend: name,
                 ..
             } => {
-                assert_eq!(name, backend.kind().name());
+                assert_eq!(name, backend.name());
                 assert_eq!((task, input.as_str()), (1, "7"));
                 assert!(message.contains("seven is unlucky"), "{message}");
             }

@@ -1,7 +1,8 @@
 //! Random squaring: the module's numbers on every backend.
 
 use parlab::prelude::*;
-use parlab::tasks::squares::{blocks, squares_io};
+use parlab::tasks::squares::blocks;
+use parlab::workloads::squares_io_with;
 
 #[test]
 fn seeds_0_to_10_match_the_module() {
@@ -11,12 +12,12 @@ fn seeds_0_to_10_match_the_module() {
 
 #[test]
 fn a_million_seeds_on_every_backend_are_bit_identical() {
-    let reference = squares(&Sequential, 0, 1_000_000, false).unwrap();
+    let reference = squares(&Sequential, 0..1_000_000).unwrap();
     assert_eq!(reference.first5(), [25, 25, 64, 64, 49]);
     assert_eq!(reference.last5(), [81, 36, 1, 1, 1]);
     for kind in BackendKind::ALL {
         for workers in [1, 2, 3] {
-            let run = squares(&kind.build(workers).unwrap(), 0, 1_000_000, false).unwrap();
+            let run = squares(&kind.build(workers).unwrap(), 0..1_000_000).unwrap();
             assert!(
                 run.results == reference.results,
                 "{kind} with {workers} workers"
@@ -27,7 +28,7 @@ fn a_million_seeds_on_every_backend_are_bit_identical() {
 
 #[test]
 fn squares_are_squares_of_digits() {
-    let run = squares(&RayonPool::new(2).unwrap(), 4_000_000_000, 100_000, false).unwrap();
+    let run = squares(&RayonPool::new(2).unwrap(), 4_000_000_000..4_000_100_000).unwrap();
     assert!(run
         .results
         .iter()
@@ -38,7 +39,13 @@ fn squares_are_squares_of_digits() {
 fn the_io_variant_gives_the_module_output() {
     // 15.2's random_squareT over 100 seeds: [25, 25, 64, 64, 49] ... [36, 16, 9, 16, 1].
     let pool = BackendKind::ThreadExecutor.build(25).unwrap();
-    let run = squares_io(&pool, 0, 100, std::time::Duration::from_millis(1), true).unwrap();
+    let run = squares_io_with(
+        &pool,
+        0..100,
+        std::time::Duration::from_millis(1),
+        &MapOptions::traced(true),
+    )
+    .unwrap();
     assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
     assert_eq!(run.last5(), [36, 16, 9, 16, 1]);
     let trace = run.trace.unwrap();
@@ -55,12 +62,16 @@ fn seed_ranges_past_u32_are_rejected() {
     assert!(blocks(u32::MAX, 1).is_ok());
     let err = blocks(u32::MAX, 2).unwrap_err().to_string();
     assert!(err.contains("32-bit"), "{err}");
-    assert!(squares(&Sequential, 10, 1 << 32, false).is_err());
+    assert!(squares(&Sequential, 10..10 + (1 << 32)).is_err());
 }
 
 #[test]
 fn the_last_seed_is_reachable() {
-    let run = squares(&Sequential, u32::MAX - 4, 5, false).unwrap();
+    let run = squares(
+        &Sequential,
+        u64::from(u32::MAX - 4)..u64::from(u32::MAX) + 1,
+    )
+    .unwrap();
     assert_eq!(run.results.len(), 5);
     assert_eq!(run.results[4], random_square(u32::MAX));
 }

@@ -296,4 +296,3 @@ pub trait Backend {
 pub fn cpu_count() -> usize {
     crate::error::cores()
 }
-

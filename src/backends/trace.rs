@@ -79,4 +79,3 @@ impl TaskStream {
         self.workers.max(seen).max(1)
     }
 }
-

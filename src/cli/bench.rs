@@ -1,10 +1,10 @@
 //! `parlab bench`: kernel and backend figures, and the module's Python side by side.
 
 use crate::backends::cpu_count;
-use crate::workloads::BackendKind;
 use crate::bench::{self, python, Machine, PythonSide, Report};
 use crate::table::MODULE_PRIME;
 use crate::tasks::{is_prime_miller_rabin, squares::squares_into, Flavor};
+use crate::workloads::BackendKind;
 use crate::Result;
 
 /// Options of `parlab bench`.

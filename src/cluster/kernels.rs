@@ -38,7 +38,6 @@ impl Debug for KernelRegistry {
     }
 }
 
-
 impl KernelRegistry {
     /// A registry with no kernels.
     pub fn new() -> Self {
@@ -70,9 +69,9 @@ impl KernelRegistry {
     /// # Examples
     ///
     /// ```
-    /// use parlab::workloads::kernels::TrialDivision;
+    /// use parlab::tasks::primes::TrialKernel;
     ///
-    /// let registry = parlab::cluster::KernelRegistry::new().register_kernel(TrialDivision::new);
+    /// let registry = parlab::cluster::KernelRegistry::new().register_kernel(TrialKernel::new);
     /// assert_eq!(registry.names().collect::<Vec<_>>(), ["trial-division"]);
     /// ```
     pub fn register_kernel<K: Kernel>(

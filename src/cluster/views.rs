@@ -150,7 +150,11 @@ impl<'a> LoadBalancedView<'a> {
     ///
     /// [`Error::Backend`] when the engines lack the kernel, or all engines died;
     /// [`Error::TaskFailed`] when a task panicked.
-    pub fn map<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, inputs: &[I]) -> Result<Mapped<O>> {
+    pub fn map<I: RemoteInput, O: RemoteOutput>(
+        &self,
+        kernel: &Remote<I, O>,
+        inputs: &[I],
+    ) -> Result<Mapped<O>> {
         self.map_with(kernel, inputs, &MapOptions::default())
     }
 
@@ -176,7 +180,11 @@ impl<'a> LoadBalancedView<'a> {
     /// # Errors
     ///
     /// As [`map`](Self::map).
-    pub fn apply<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, input: &I) -> Result<O> {
+    pub fn apply<I: RemoteInput, O: RemoteOutput>(
+        &self,
+        kernel: &Remote<I, O>,
+        input: &I,
+    ) -> Result<O> {
         let mapped = self.map(kernel, std::slice::from_ref(input))?;
         single(mapped)
     }
@@ -201,7 +209,11 @@ impl<'a> DirectView<'a> {
     ///
     /// [`Error::Backend`] when the engines lack the kernel; [`Error::TaskFailed`] when a task
     /// panicked or its engine died.
-    pub fn map<I: RemoteInput, O: RemoteOutput>(&self, kernel: &Remote<I, O>, inputs: &[I]) -> Result<Mapped<O>> {
+    pub fn map<I: RemoteInput, O: RemoteOutput>(
+        &self,
+        kernel: &Remote<I, O>,
+        inputs: &[I],
+    ) -> Result<Mapped<O>> {
         self.map_with(kernel, inputs, &MapOptions::default())
     }
 

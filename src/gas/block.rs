@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{advance, GasParams, Particles};
 
-/// The most particles per task (and the block of [`advance_on`](super::advance_on)).
+/// The most particles per task (and the block of [`advance_on`](crate::workloads::advance_on)).
 pub const BLOCK: usize = 4096;
 
 /// Particles per task for a gas of `particles`: about 64 tasks, between 16 and [`BLOCK`]
@@ -133,4 +133,3 @@ pub fn run_block(block: &GasBlock) -> BlockOutcome {
         paths,
     }
 }
-

@@ -28,8 +28,8 @@ mod params;
 pub mod sample;
 pub mod stats;
 
-pub use motion::{advance, fold, free_flight, step_axis, ChunkState, Folded, WallHits};
 pub use block::{block_len, run_block, BlockOutcome, GasBlock, Trajectory, BLOCK};
+pub use motion::{advance, fold, free_flight, step_axis, ChunkState, Folded, WallHits};
 pub use params::{GasParams, ATOMIC_MASS_UNIT, BOLTZMANN, NITROGEN_AMU};
 pub use sample::{particle_rng, speed_cdf, speed_pdf, speed_quantile, speeds, Particles};
 pub use stats::{fit_test, kinetic_temperature, wall_pressure, FitTest};

@@ -69,4 +69,3 @@ impl GasRun {
         speed_histogram(&self.params, self.speeds.clone(), bins)
     }
 }
-

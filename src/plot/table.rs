@@ -8,23 +8,23 @@ use crate::table::Table;
 
 /// One panel: seconds per backend for the squares (`prime == false`) or the prime.
 fn panel(table: &Table, prime: bool) -> BarChart {
-        let bars = table
-            .rows
-            .iter()
-            .map(|r| {
-                let v = if prime {
-                    r.prime_seconds
-                } else {
-                    r.squares_per_million
-                };
-                (r.backend.to_string(), v)
-            })
-            .collect();
-        if prime {
-            BarChart::new(format!("Is {} prime?", table.prime), "seconds", bars)
-        } else {
-            BarChart::new("Random squaring", "seconds per 10^6 squares", bars)
-        }
+    let bars = table
+        .rows
+        .iter()
+        .map(|r| {
+            let v = if prime {
+                r.prime_seconds
+            } else {
+                r.squares_per_million
+            };
+            (r.backend.to_string(), v)
+        })
+        .collect();
+    if prime {
+        BarChart::new(format!("Is {} prime?", table.prime), "seconds", bars)
+    } else {
+        BarChart::new("Random squaring", "seconds per 10^6 squares", bars)
+    }
 }
 
 impl Chart for Table {

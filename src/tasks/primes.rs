@@ -222,11 +222,10 @@ impl TrialKernel {
     /// # Examples
     ///
     /// ```
-    /// use parlab::prelude::*;
     /// use parlab::tasks::{primes::TrialKernel, Flavor, Subinterval};
     ///
     /// let k = TrialKernel::with_flavor(Flavor::Portable)?;
-    /// assert_eq!(k.call(&Subinterval { n: 91, lo: 3, hi: 9 }), Some(7));
+    /// assert_eq!(k.scan(&Subinterval { n: 91, lo: 3, hi: 9 }), Some(7));
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn with_flavor(flavor: Flavor) -> Result<Self> {
@@ -283,7 +282,6 @@ impl TrialKernel {
         None
     }
 }
-
 
 /// The answer for a number that needs no trial divisor: `n < 4` or even.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

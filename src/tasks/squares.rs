@@ -180,4 +180,3 @@ pub fn blocks(start: u32, count: u64) -> Result<Vec<Block>> {
     }
     Ok(out)
 }
-

@@ -199,7 +199,7 @@ impl std::fmt::Display for GasRun {
     }
 }
 
-/// [`advance`](super::advance) on `pool`: the particles are cut into fixed blocks of [`BLOCK`], the blocks are
+/// [`advance`](crate::gas::advance) on `pool`: the particles are cut into fixed blocks of [`BLOCK`], the blocks are
 /// moved in parallel, and the wall hits are summed in block order. Positions, velocities and
 /// the returned [`WallHits`] are bit-identical to `advance` block by block, whatever the number
 /// of workers. No recording: this is the loop the benchmark times.
@@ -207,8 +207,9 @@ impl std::fmt::Display for GasRun {
 /// # Examples
 ///
 /// ```
-/// use parlab::gas::{advance, advance_on, GasParams, Particles, BLOCK};
+/// use parlab::gas::{advance, GasParams, Particles, BLOCK};
 /// use parlab::prelude::*;
+/// use parlab::workloads::advance_on;
 ///
 /// let params = GasParams::default();
 /// let start = Particles::sample(&params, 0, BLOCK + 100);

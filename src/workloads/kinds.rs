@@ -4,8 +4,8 @@
 //! executors below it know only the [`Backend`] trait.
 
 use crate::backends::{
-    Backend, Kernel, MapOptions, Mapped, Parallel, ProcessExecutor, ProcessPool,
-    RayonPool, Sequential, ThreadExecutor, Threads,
+    Backend, Kernel, MapOptions, Mapped, Parallel, ProcessExecutor, ProcessPool, RayonPool,
+    Sequential, ThreadExecutor, Threads,
 };
 use crate::cluster::Cluster;
 use crate::dask::Dask;

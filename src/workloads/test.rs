@@ -1,5 +1,5 @@
 use super::*;
-use crate::backends::{chunk_lengths, kernel, Backend, MapOptions};
+use crate::backends::{chunk_lengths, kernel, Backend, MapOptions, ThreadExecutor};
 use crate::Error;
 
 /// Backends that run closures; the cluster's engines run only their compiled kernels
