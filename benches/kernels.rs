@@ -5,8 +5,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use parlab::tasks::primes::smallest_factor_with;
-use parlab::tasks::squares::{squares_into_with, BLOCK};
+use parlab::tasks::primes::smallest_factor_flavor;
+use parlab::tasks::squares::{squares_into_flavor, BLOCK};
 use parlab::tasks::{Flavor, Subinterval};
 
 fn squares(c: &mut Criterion) {
@@ -16,7 +16,7 @@ fn squares(c: &mut Criterion) {
     for flavor in Flavor::available() {
         group.bench_function(BenchmarkId::from_parameter(flavor), |b| {
             b.iter(|| {
-                squares_into_with(flavor, black_box(500_000), &mut out).unwrap();
+                squares_into_flavor(flavor, black_box(500_000), &mut out).unwrap();
                 black_box(out[0])
             })
         });
@@ -38,7 +38,7 @@ fn prime(c: &mut Criterion) {
     group.sample_size(10);
     for flavor in Flavor::available() {
         group.bench_function(BenchmarkId::from_parameter(flavor), |b| {
-            b.iter(|| smallest_factor_with(flavor, black_box(&sub)).unwrap())
+            b.iter(|| smallest_factor_flavor(flavor, black_box(&sub)).unwrap())
         });
     }
     group.finish();

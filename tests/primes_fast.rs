@@ -1,7 +1,7 @@
 //! The wheel and SIMD trial-division kernels against plain trial division, and early exit.
 
 use parlab::prelude::*;
-use parlab::tasks::primes::{smallest_factor_with, TrialKernel};
+use parlab::tasks::primes::{smallest_factor_flavor, TrialKernel};
 use parlab::tasks::{is_prime_miller_rabin, smallest_factor_in, Flavor, Subinterval};
 use rand::{rngs::StdRng, RngExt, SeedableRng};
 
@@ -21,7 +21,7 @@ fn check(n: u64, lo: u64, hi: u64) {
     let sub = Subinterval { n, lo, hi };
     let want = plain(n, lo, hi);
     for flavor in Flavor::available() {
-        let got = smallest_factor_with(flavor, &sub).unwrap();
+        let got = smallest_factor_flavor(flavor, &sub).unwrap();
         assert_eq!(got, want, "{flavor}: n = {n}, {lo}..={hi}");
     }
     assert_eq!(smallest_factor_in(&sub), want);

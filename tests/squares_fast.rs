@@ -1,6 +1,6 @@
 //! The lane-batched squares kernels against the `rand_mt` reference and against numpy itself.
 
-use parlab::tasks::{random_square, squares::squares_into, squares::squares_into_with, Flavor};
+use parlab::tasks::{random_square, squares::squares_into, squares::squares_into_flavor, Flavor};
 use rand::{rngs::StdRng, RngExt, SeedableRng};
 
 fn fast_flavors() -> Vec<Flavor> {
@@ -15,7 +15,7 @@ fn every_seed_below_one_million_matches_the_reference() {
     let reference: Vec<u32> = (0..1_000_000).map(random_square).collect();
     for flavor in fast_flavors() {
         let mut out = vec![0; reference.len()];
-        squares_into_with(flavor, 0, &mut out).unwrap();
+        squares_into_flavor(flavor, 0, &mut out).unwrap();
         let bad = out.iter().zip(&reference).position(|(a, b)| a != b);
         assert_eq!(bad, None, "{flavor} differs from rand_mt at seed {bad:?}");
     }
@@ -35,7 +35,7 @@ fn random_seeds_and_odd_lengths_match_the_reference() {
             .collect();
         for flavor in fast_flavors() {
             let mut out = vec![0; len as usize];
-            squares_into_with(flavor, start, &mut out).unwrap();
+            squares_into_flavor(flavor, start, &mut out).unwrap();
             assert_eq!(out, reference, "{flavor} from seed {start}");
         }
     }
@@ -49,7 +49,7 @@ fn seeds_near_u32_max_match_and_wrap() {
         .collect();
     for flavor in fast_flavors() {
         let mut out = vec![0; reference.len()];
-        squares_into_with(flavor, start, &mut out).unwrap();
+        squares_into_flavor(flavor, start, &mut out).unwrap();
         assert_eq!(out, reference, "{flavor}");
     }
 }
@@ -72,10 +72,10 @@ fn numpy_values_match_reference_and_fast_kernels() {
         for flavor in fast_flavors() {
             // The seed alone (tail path), and in the middle of a full batch of lanes.
             let mut one = [0];
-            squares_into_with(flavor, seed, &mut one).unwrap();
+            squares_into_flavor(flavor, seed, &mut one).unwrap();
             let mut batch = [0; 64];
             let first = seed.saturating_sub(17);
-            squares_into_with(flavor, first, &mut batch).unwrap();
+            squares_into_flavor(flavor, first, &mut batch).unwrap();
             assert_eq!(one[0], numpy, "{flavor} at seed {seed}");
             assert_eq!(
                 batch[(seed - first) as usize],

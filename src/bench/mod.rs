@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::backends::{kernel, Backend, Sequential};
 use crate::tasks::primes::{small_verdict, TrialKernel};
-use crate::tasks::squares::{blocks, squares_into_with, Block};
+use crate::tasks::squares::{blocks, squares_into_flavor, Block};
 use crate::tasks::{is_prime_miller_rabin, subinterval_limits, Flavor};
 use crate::workloads::kernels::{Noop, SquareBlocks};
 use crate::workloads::BackendKind;
@@ -113,7 +113,7 @@ fn squares_run<B: Backend + ?Sized>(
         // Another flavor exists only in this process; the cluster refuses it, saying so.
         let k = kernel("squares", move |b: &Block| {
             let mut out = vec![0; b.len as usize];
-            squares_into_with(flavor, b.start, &mut out)
+            squares_into_flavor(flavor, b.start, &mut out)
                 .map(|()| out)
                 .map_err(|e| e.to_string())
         });

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// An implementation of the task kernels ([`squares_into_with`](super::squares::squares_into_with),
-/// [`smallest_factor_with`](super::primes::smallest_factor_with)). All flavors give bit-identical
+/// An implementation of the task kernels ([`squares_into_flavor`](super::squares::squares_into_flavor),
+/// [`smallest_factor_flavor`](super::primes::smallest_factor_flavor)). All flavors give bit-identical
 /// results; they differ only in speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -110,7 +110,7 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
 /// assert_eq!(smallest_factor_in(&Subinterval { n: 97, lo: 3, hi: 9 }), None);
 /// ```
 pub fn smallest_factor_in(sub: &Subinterval) -> Option<u64> {
-    smallest_factor_flavor(Flavor::best(), sub.n, sub.lo, sub.hi)
+    scan_flavor(Flavor::best(), sub.n, sub.lo, sub.hi)
 }
 
 /// [`smallest_factor_in`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is plain trial division,
@@ -124,24 +124,19 @@ pub fn smallest_factor_in(sub: &Subinterval) -> Option<u64> {
 /// # Examples
 ///
 /// ```
-/// use parlab::tasks::{primes::smallest_factor_with, Flavor, Subinterval};
+/// use parlab::tasks::{primes::smallest_factor_flavor, Flavor, Subinterval};
 ///
 /// let sub = Subinterval { n: 1_000_003 * 999_983, lo: 3, hi: 1_000_001 };
 /// for flavor in Flavor::available() {
-///     assert_eq!(smallest_factor_with(flavor, &sub)?, Some(999_983));
+///     assert_eq!(smallest_factor_flavor(flavor, &sub)?, Some(999_983));
 /// }
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn smallest_factor_with(flavor: Flavor, sub: &Subinterval) -> Result<Option<u64>> {
-    Ok(smallest_factor_flavor(
-        flavor.check()?,
-        sub.n,
-        sub.lo,
-        sub.hi,
-    ))
+pub fn smallest_factor_flavor(flavor: Flavor, sub: &Subinterval) -> Result<Option<u64>> {
+    Ok(scan_flavor(flavor.check()?, sub.n, sub.lo, sub.hi))
 }
 
-fn smallest_factor_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
+fn scan_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
     if flavor == Flavor::Scalar || lo < 3 || lo % 2 == 0 || n == 0 || hi < lo {
         return smallest_factor_reference(n, lo, hi);
     }
@@ -253,8 +248,7 @@ impl TrialKernel {
         let n = sub.n;
         let odd = sub.lo % 2 == 1;
         if odd && sub.lo > 3 && n > 0 {
-            if let Some(x) = smallest_factor_flavor(self.flavor, n, 3, (SMALL - 1).min(sub.lo - 2))
-            {
+            if let Some(x) = scan_flavor(self.flavor, n, 3, (SMALL - 1).min(sub.lo - 2)) {
                 self.best.fetch_min(x, Ordering::Relaxed);
                 return None;
             }
@@ -270,7 +264,7 @@ impl TrialKernel {
                 hi = (hi / wheel::SPAN * wheel::SPAN).saturating_sub(1).max(lo);
             }
             let hi = hi.min(sub.hi);
-            if let Some(x) = smallest_factor_flavor(self.flavor, n, lo, hi) {
+            if let Some(x) = scan_flavor(self.flavor, n, lo, hi) {
                 self.best.fetch_min(x, Ordering::Relaxed);
                 return Some(x);
             }

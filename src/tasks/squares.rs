@@ -101,16 +101,16 @@ pub fn square_block(block: &Block) -> Vec<u32> {
 /// # Examples
 ///
 /// ```
-/// use parlab::tasks::{squares::squares_into_with, Flavor};
+/// use parlab::tasks::{squares::squares_into_flavor, Flavor};
 ///
 /// for flavor in Flavor::available() {
 ///     let mut out = [0; 100];
-///     squares_into_with(flavor, 0, &mut out)?;
+///     squares_into_flavor(flavor, 0, &mut out)?;
 ///     assert_eq!(out[..5], [25, 25, 64, 64, 49]);
 /// }
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn squares_into_with(flavor: Flavor, start: u32, out: &mut [u32]) -> Result<()> {
+pub fn squares_into_flavor(flavor: Flavor, start: u32, out: &mut [u32]) -> Result<()> {
     fill(flavor.check()?, start, out);
     Ok(())
 }
