@@ -13,8 +13,8 @@
 //! |---|---|---|---|
 //! | 1. kernels | [`tasks`], [`gas`] | the module's tasks and the gas physics: data in, data out | nothing of parlab's but [`Error`] |
 //! | 2. executors | [`backends`], [`cluster`], [`dask`] | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none | layer 1 never; `backends` only (`cluster`, `dask`) |
-//! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2 |
-//! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3 |
+//! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
+//! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` |
 //!
 //! [`Error`] (with `Result`) and the evcxr display helper sit below all four.
 //!
