@@ -19,6 +19,7 @@ use crate::workloads::{
 use crate::{plot, table, Error, Result};
 
 mod bench;
+mod breakpoint;
 mod cluster;
 mod gas;
 #[cfg(feature = "mpi")]
@@ -90,6 +91,9 @@ enum Command {
     /// Measure the kernels on 1 core and all cores, every backend's per-task overhead, and
     /// (with --python) the module's Python side by side.
     Bench(bench::BenchArgs),
+    /// Breakpoint 1 (15.1.2): the question asked on the terminal (or `--answer TEXT`), the
+    /// answer graded, and the experiment that settles it.
+    Breakpoint(breakpoint::BreakpointArgs),
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
     /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
@@ -304,6 +308,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Gas(args) => gas::run(args),
+        Command::Breakpoint(args) => breakpoint::run(args),
     }
 }
 
