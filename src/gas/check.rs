@@ -1,0 +1,468 @@
+//! [`check_step`]: whether a student's step function moves a particle right, check by check.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use serde::Serialize;
+
+use super::{free_flight, GasParams, Particle, Particles};
+
+/// Relative tolerance of the comparisons with the closed form (positions in box sides,
+/// velocities in speeds): far above rounding, far below any mistake.
+const TOLERANCE: f64 = 1e-9;
+
+/// The five checks, in the order they are reported.
+const CHECKS: [(&str, &str); 5] = [
+    (
+        "stays in the box",
+        "after every step the particle is inside [0, L]² (ordinary steps: |v| dt < L/2)",
+    ),
+    (
+        "energy conserved",
+        "the speed is the same after every step: elastic walls change only the direction",
+    ),
+    (
+        "agrees with free flight",
+        "after k steps the particle is where free flight for k dt, reflected at the walls, puts it",
+    ),
+    (
+        "several bounces in one step",
+        "a particle that crosses the box more than once in one step (|v| dt up to 10 L) lands right",
+    ),
+    (
+        "at rest or on a wall",
+        "particles at rest, on a wall or in a corner, moving in, out or along it, stay right",
+    ),
+];
+
+/// One check of a [`StepReport`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepCheck {
+    /// Short name, such as `"energy conserved"`.
+    pub name: &'static str,
+    /// What is checked.
+    pub what: &'static str,
+    /// Particle-steps tried (up to and including the first failure).
+    pub cases: usize,
+    /// The first failing case, described; `None` when the check passes.
+    pub failure: Option<String>,
+}
+
+impl StepCheck {
+    /// Whether the check passes.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// What [`check_step`] found: one [`StepCheck`] per check. Prints itself (`Display`) and shows
+/// as a table in a notebook (`evcxr_display`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepReport {
+    /// The checks, in order.
+    pub checks: Vec<StepCheck>,
+}
+
+impl StepReport {
+    /// Whether every check passes.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(StepCheck::passed)
+    }
+
+    /// The names of the checks that fail.
+    pub fn failed(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| c.name)
+            .collect()
+    }
+
+    /// The check called `name`.
+    pub fn check(&self, name: &str) -> Option<&StepCheck> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    fn summary(&self) -> String {
+        let passing = self.checks.iter().filter(|c| c.passed()).count();
+        if self.passed() {
+            format!("Your step function passes all {passing} checks.")
+        } else {
+            format!(
+                "Your step function passes {passing} of {} checks.",
+                self.checks.len()
+            )
+        }
+    }
+
+    /// Shows the report as an HTML table in an evcxr notebook.
+    pub fn evcxr_display(&self) {
+        let mut html = format!(
+            "<p><b>{}</b></p><table><tr><th>check</th><th>result</th><th>particle-steps</th>\
+             <th>first failing case</th></tr>",
+            self.summary()
+        );
+        for c in &self.checks {
+            let (colour, result) = if c.passed() {
+                ("green", "pass")
+            } else {
+                ("firebrick", "FAIL")
+            };
+            let failure = c.failure.as_deref().unwrap_or("");
+            html += &format!(
+                "<tr><td title=\"{}\">{}</td><td style=\"color: {colour}\"><b>{result}</b></td>\
+                 <td>{}</td><td style=\"text-align: left\">{}</td></tr>",
+                escape(c.what),
+                c.name,
+                c.cases,
+                escape(failure)
+            );
+        }
+        html += "</table>";
+        crate::display::evcxr("text/html", &html);
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl std::fmt::Display for StepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.summary())?;
+        for c in &self.checks {
+            let result = if c.passed() { "pass" } else { "FAIL" };
+            write!(
+                f,
+                "\n  {result}  {:<28} ({} particle-steps)",
+                c.name, c.cases
+            )?;
+            if let Some(why) = &c.failure {
+                write!(f, "\n        first failing case: {why}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One starting state, moved `steps` times by `dt` in a box of side `side`.
+#[derive(Clone, Copy, Debug)]
+struct Case {
+    start: Particle,
+    dt: f64,
+    side: f64,
+    steps: usize,
+}
+
+/// Which properties a check asks of every step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Property {
+    Inside,
+    Energy,
+    FreeFlight,
+}
+
+/// Checks a step function `step(&mut particle, dt, side)` of Exercise 1 against the physics:
+/// the particle stays in the box, keeps its energy, agrees with closed-form free flight with
+/// reflections ([`free_flight`]), lands right after several bounces in one step, and handles
+/// particles at rest or on a wall. Each check reports the first case that fails; a panic in the
+/// step function (a `todo!()`, say) fails the check with its message instead of stopping the
+/// caller. Cases are fixed (seeded), so a report is reproducible.
+///
+/// While it runs, the process's panic hook is silenced (and restored afterwards), so a
+/// panicking step prints nothing on stderr.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{check_step, step_particle, Particle};
+///
+/// assert!(check_step(step_particle).passed());
+///
+/// // Forgot the walls: flies straight through them.
+/// let no_walls = |p: &mut Particle, dt: f64, _side: f64| {
+///     p.x += p.vx * dt;
+///     p.y += p.vy * dt;
+/// };
+/// let report = check_step(no_walls);
+/// assert!(!report.passed());
+/// assert!(report.failed().contains(&"stays in the box"));
+/// assert!(report.check("energy conserved").unwrap().passed());
+/// println!("{report}");
+/// ```
+pub fn check_step<S>(step: S) -> StepReport
+where
+    S: Fn(&mut Particle, f64, f64) + Sync,
+{
+    let quiet = QuietPanics::new();
+    let ordinary = ordinary_cases();
+    let groups: [(&[Case], &[Property]); 5] = [
+        (&ordinary, &[Property::Inside]),
+        (&ordinary, &[Property::Energy]),
+        (&ordinary, &[Property::FreeFlight]),
+        (&bounce_cases(), &ALL),
+        (&edge_cases(), &ALL),
+    ];
+    let checks = CHECKS
+        .iter()
+        .zip(groups)
+        .map(|(&(name, what), (cases, properties))| {
+            let (cases, failure) = verify(&step, cases, properties);
+            StepCheck {
+                name,
+                what,
+                cases,
+                failure,
+            }
+        })
+        .collect();
+    drop(quiet);
+    StepReport { checks }
+}
+
+const ALL: [Property; 3] = [Property::Inside, Property::Energy, Property::FreeFlight];
+
+/// Runs every case until the first failure: (particle-steps tried, the failure).
+fn verify<S>(step: &S, cases: &[Case], properties: &[Property]) -> (usize, Option<String>)
+where
+    S: Fn(&mut Particle, f64, f64),
+{
+    let mut tried = 0;
+    for case in cases {
+        let mut p = case.start;
+        for k in 1..=case.steps {
+            tried += 1;
+            let before = p;
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| step(&mut p, case.dt, case.side)))
+            {
+                let why = format!("the step function panicked: {}", message(&*panic));
+                return (tried, Some(describe(case, k, &before, why)));
+            }
+            for property in properties {
+                if let Some(why) = violation(*property, case, k, &p) {
+                    return (tried, Some(describe(case, k, &before, why)));
+                }
+            }
+        }
+    }
+    (tried, None)
+}
+
+/// What is wrong with `p`, the state after step `k` of `case`, as far as `property` goes.
+fn violation(property: Property, case: &Case, k: usize, p: &Particle) -> Option<String> {
+    let (side, s) = (case.side, case.start);
+    match property {
+        Property::Inside => {
+            let inside = |c: f64| (0.0..=side).contains(&c);
+            (!(inside(p.x) && inside(p.y))).then(|| {
+                format!(
+                    "it ended at (x, y) = ({}, {}), outside the box [0, {side}]²",
+                    n(p.x),
+                    n(p.y)
+                )
+            })
+        }
+        Property::Energy => {
+            let (v0, v) = (s.vx * s.vx + s.vy * s.vy, p.vx * p.vx + p.vy * p.vy);
+            // Also NaN: a non-finite speed fails.
+            (!((v - v0).abs() <= 1e-12 * v0)).then(|| {
+                format!(
+                    "its speed changed from {} to {} m/s (kinetic energy ∝ speed²)",
+                    n(s.speed()),
+                    n(p.speed())
+                )
+            })
+        }
+        Property::FreeFlight => {
+            let t = k as f64 * case.dt;
+            let (x, vx) = free_flight(s.x, s.vx, t, side);
+            let (y, vy) = free_flight(s.y, s.vy, t, side);
+            let speed = s.speed();
+            let ok = close(p.x, x, side)
+                && close(p.y, y, side)
+                && velocity_ok(p.vx, vx, x, side, speed)
+                && velocity_ok(p.vy, vy, y, side, speed);
+            (!ok).then(|| {
+                format!(
+                    "it is at (x, y) = ({}, {}) with v = ({}, {}); free flight with reflections \
+                     puts it at ({}, {}) with v = ({}, {})",
+                    n(p.x),
+                    n(p.y),
+                    n(p.vx),
+                    n(p.vy),
+                    n(x),
+                    n(y),
+                    n(vx),
+                    n(vy)
+                )
+            })
+        }
+    }
+}
+
+fn close(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= TOLERANCE * scale
+}
+
+/// `v` agrees with the closed form's `v_ref`; on a wall either sign will do (whether a particle
+/// exactly on the wall has bounced yet is a convention).
+fn velocity_ok(v: f64, v_ref: f64, x_ref: f64, side: f64, speed: f64) -> bool {
+    let scale = speed.max(f64::MIN_POSITIVE);
+    let on_wall = close(x_ref, 0.0, side) || close(x_ref, side, side);
+    close(v, v_ref, scale) || (on_wall && close(v, -v_ref, scale))
+}
+
+fn describe(case: &Case, k: usize, before: &Particle, why: String) -> String {
+    let s = case.start;
+    let from = if k > 1 {
+        format!(
+            " (before it: (x, y) = ({}, {}), v = ({}, {}))",
+            n(before.x),
+            n(before.y),
+            n(before.vx),
+            n(before.vy)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "a particle starting at (x, y) = ({}, {}) m with v = ({}, {}) m/s, dt = {:e} s, L = {} m: \
+         after step {k}{from} {why}",
+        n(s.x),
+        n(s.y),
+        n(s.vx),
+        n(s.vy),
+        case.dt,
+        case.side
+    )
+}
+
+/// `x` with 10 significant digits, trailing zeros dropped: enough to see a difference the
+/// checks flag (they allow 1e-9 of a box side), short enough to read.
+fn n(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (9 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+fn message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// Sampled gas particles in boxes of two sizes, with steps of at most half a box side.
+fn ordinary_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for side in [1.0, 2.5] {
+        let params = GasParams {
+            box_side: side,
+            ..GasParams::default()
+        };
+        let sample = Particles::sample(&params, 0, 1000);
+        // The fastest of these N2 molecules at 300 K is below 1300 m/s: |v| dt < L/3.
+        let dt = 2.5e-4 * side;
+        debug_assert!(sample.speeds().iter().all(|v| v * dt < side / 3.0));
+        cases.extend((0..sample.len()).map(|i| Case {
+            start: Particle::of(&sample, i),
+            dt,
+            side,
+            steps: 40,
+        }));
+    }
+    cases
+}
+
+/// Particles that cross the box between 1.5 and 10 times in one step, in every direction.
+fn bounce_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for side in [1.0, 2.5] {
+        for crossings in [1.5, 2.3, 5.7, 10.1] {
+            for angle in [0.3f64, 1.9, 3.7, 5.1] {
+                let (sin, cos) = angle.sin_cos();
+                let (dt, speed) = (1e-3, crossings * side / 1e-3);
+                cases.push(Case {
+                    start: Particle {
+                        x: 0.37 * side,
+                        y: 0.61 * side,
+                        vx: speed * cos,
+                        vy: speed * sin,
+                    },
+                    dt,
+                    side,
+                    steps: 3,
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// At rest anywhere (walls and corners too); on a wall moving in, out and along it; into a
+/// corner; landing exactly on a wall.
+fn edge_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for side in [1.0, 2.5] {
+        let (l, v) = (side, 300.0);
+        let states = [
+            (0.3 * l, 0.7 * l, 0.0, 0.0),
+            (0.0, 0.5 * l, 0.0, 0.0),
+            (l, 0.5 * l, 0.0, 0.0),
+            (0.5 * l, 0.0, 0.0, 0.0),
+            (0.5 * l, l, 0.0, 0.0),
+            (0.0, 0.0, 0.0, 0.0),
+            (l, l, 0.0, 0.0),
+            (0.0, 0.5 * l, v, 0.0),
+            (0.0, 0.5 * l, -v, 0.0),
+            (l, 0.5 * l, v, 0.0),
+            (l, 0.5 * l, -v, 0.0),
+            (0.5 * l, 0.0, 0.0, -v),
+            (0.5 * l, l, 0.0, v),
+            (0.0, 0.5 * l, 0.0, v),
+            (0.0, 0.0, -v, -v),
+            (l, l, v, v),
+            (0.5 * l, 0.5 * l, 0.5 * l / 1e-4, 0.0),
+        ];
+        cases.extend(states.map(|(x, y, vx, vy)| Case {
+            start: Particle { x, y, vx, vy },
+            dt: 1e-4,
+            side,
+            steps: 3,
+        }));
+    }
+    cases
+}
+
+/// Silences the panic hook while alive and puts the previous one back when dropped.
+struct QuietPanics {
+    previous: Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>>,
+}
+
+impl QuietPanics {
+    fn new() -> Self {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics {
+            previous: Some(previous),
+        }
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            std::panic::set_hook(previous);
+        }
+    }
+}
