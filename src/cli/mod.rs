@@ -21,6 +21,7 @@ use crate::{plot, table, Error, Result};
 mod bench;
 mod breakpoint;
 mod cluster;
+mod cpu;
 mod gas;
 #[cfg(feature = "mpi")]
 mod mpi;
@@ -124,6 +125,9 @@ struct RunArgs {
     /// Draw the task stream (which worker ran each task, when) into FILE (.png or .svg).
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    /// Draw per-core CPU utilization during the run into FILE (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    cpu: Option<PathBuf>,
     /// Progress while running: a bar on a terminal, plain lines otherwise (auto), or none.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
@@ -131,18 +135,8 @@ struct RunArgs {
 
 impl RunArgs {
     fn build(&self) -> Result<AnyBackend> {
-        if let Some(path) = &self.trace {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_lowercase);
-            if !matches!(ext.as_deref(), Some("png" | "svg")) {
-                return Err(Error::invalid(
-                    "--trace",
-                    format!("{} must end in .png or .svg", path.display()),
-                ));
-            }
-        }
+        cpu::check_figure("--trace", self.trace.as_deref())?;
+        cpu::check_figure("--cpu", self.cpu.as_deref())?;
         self.backend.build(self.workers.unwrap_or_else(cpu_count))
     }
 
@@ -211,6 +205,7 @@ fn run(cli: Cli) -> Result<()> {
             let backend = run.build()?;
             let seeds = u64::from(start)..u64::from(start) + count;
             let reporter = Reporter::new(run.progress, "squares");
+            let watch = cpu::Watch::start(run.cpu.as_deref())?;
             let result = match io_sleep {
                 None => squares_with(&backend, seeds, &run.options(&reporter))?,
                 Some(s) if s.is_finite() && (0.0..=MAX_SLEEP).contains(&s) => squares_io_with(
@@ -226,10 +221,14 @@ fn run(cli: Cli) -> Result<()> {
                     ))
                 }
             };
+            let cpu_trace = watch.stop()?;
             reporter.finish();
             run.save_trace(result.trace.as_ref())?;
             if run.json {
-                print_json(&squares_json(&result, count))
+                print_json(&cpu::with_cpu(
+                    squares_json(&result, count),
+                    cpu_trace.as_ref(),
+                ))
             } else {
                 println!("{result}");
                 Ok(())
@@ -238,11 +237,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Prime { n, run, method } => {
             let backend = run.build()?;
             let reporter = Reporter::new(run.progress, "prime");
+            let watch = cpu::Watch::start(run.cpu.as_deref())?;
             let answer = check_prime_with(&backend, n, method, &run.options(&reporter))?;
+            let cpu_trace = watch.stop()?;
             reporter.finish();
             run.save_trace(answer.trace.as_ref())?;
             if run.json {
-                print_json(&prime_json(&answer))
+                print_json(&cpu::with_cpu(prime_json(&answer), cpu_trace.as_ref()))
             } else {
                 println!("{answer}");
                 Ok(())
