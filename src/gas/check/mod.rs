@@ -2,9 +2,13 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use serde::Serialize;
+use super::{free_flight, Particle};
 
-use super::{free_flight, GasParams, Particle, Particles};
+mod cases;
+mod report;
+
+use cases::{bounce_cases, edge_cases, ordinary_cases, Case};
+pub use report::{StepCheck, StepReport};
 
 /// Relative tolerance of the comparisons with the closed form (positions in box sides,
 /// velocities in speeds): far above rounding, far below any mistake.
@@ -33,128 +37,6 @@ const CHECKS: [(&str, &str); 5] = [
         "particles at rest, on a wall or in a corner, moving in, out or along it, stay right",
     ),
 ];
-
-/// One check of a [`StepReport`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StepCheck {
-    /// Short name, such as `"energy conserved"`.
-    pub name: &'static str,
-    /// What is checked.
-    pub what: &'static str,
-    /// Particle-steps tried (up to and including the first failure).
-    pub cases: usize,
-    /// The first failing case, described; `None` when the check passes.
-    pub failure: Option<String>,
-}
-
-impl StepCheck {
-    /// Whether the check passes.
-    pub fn passed(&self) -> bool {
-        self.failure.is_none()
-    }
-}
-
-/// What [`check_step`] found: one [`StepCheck`] per check. Prints itself (`Display`) and shows
-/// as a table in a notebook (`evcxr_display`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StepReport {
-    /// The checks, in order.
-    pub checks: Vec<StepCheck>,
-}
-
-impl StepReport {
-    /// Whether every check passes.
-    pub fn passed(&self) -> bool {
-        self.checks.iter().all(StepCheck::passed)
-    }
-
-    /// The names of the checks that fail.
-    pub fn failed(&self) -> Vec<&'static str> {
-        self.checks
-            .iter()
-            .filter(|c| !c.passed())
-            .map(|c| c.name)
-            .collect()
-    }
-
-    /// The check called `name`.
-    pub fn check(&self, name: &str) -> Option<&StepCheck> {
-        self.checks.iter().find(|c| c.name == name)
-    }
-
-    fn summary(&self) -> String {
-        let passing = self.checks.iter().filter(|c| c.passed()).count();
-        if self.passed() {
-            format!("Your step function passes all {passing} checks.")
-        } else {
-            format!(
-                "Your step function passes {passing} of {} checks.",
-                self.checks.len()
-            )
-        }
-    }
-
-    /// Shows the report as an HTML table in an evcxr notebook.
-    pub fn evcxr_display(&self) {
-        let mut html = format!(
-            "<p><b>{}</b></p><table><tr><th>check</th><th>result</th><th>particle-steps</th>\
-             <th>first failing case</th></tr>",
-            self.summary()
-        );
-        for c in &self.checks {
-            let (colour, result) = if c.passed() {
-                ("green", "pass")
-            } else {
-                ("firebrick", "FAIL")
-            };
-            let failure = c.failure.as_deref().unwrap_or("");
-            html += &format!(
-                "<tr><td title=\"{}\">{}</td><td style=\"color: {colour}\"><b>{result}</b></td>\
-                 <td>{}</td><td style=\"text-align: left\">{}</td></tr>",
-                escape(c.what),
-                c.name,
-                c.cases,
-                escape(failure)
-            );
-        }
-        html += "</table>";
-        crate::display::evcxr("text/html", &html);
-    }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-impl std::fmt::Display for StepReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.summary())?;
-        for c in &self.checks {
-            let result = if c.passed() { "pass" } else { "FAIL" };
-            write!(
-                f,
-                "\n  {result}  {:<28} ({} particle-steps)",
-                c.name, c.cases
-            )?;
-            if let Some(why) = &c.failure {
-                write!(f, "\n        first failing case: {why}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One starting state, moved `steps` times by `dt` in a box of side `side`.
-#[derive(Clone, Copy, Debug)]
-struct Case {
-    start: Particle,
-    dt: f64,
-    side: f64,
-    steps: usize,
-}
 
 /// Which properties a check asks of every step.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -266,8 +148,9 @@ fn violation(property: Property, case: &Case, k: usize, p: &Particle) -> Option<
         }
         Property::Energy => {
             let (v0, v) = (s.vx * s.vx + s.vy * s.vy, p.vx * p.vx + p.vy * p.vy);
-            // Also NaN: a non-finite speed fails.
-            (!((v - v0).abs() <= 1e-12 * v0)).then(|| {
+            // A NaN speed fails too: the comparison is then false.
+            let kept = (v - v0).abs() <= 1e-12 * v0;
+            (!kept).then(|| {
                 format!(
                     "its speed changed from {} to {} m/s (kinetic energy ∝ speed²)",
                     n(s.speed()),
@@ -362,91 +245,12 @@ fn message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
-/// Sampled gas particles in boxes of two sizes, with steps of at most half a box side.
-fn ordinary_cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for side in [1.0, 2.5] {
-        let params = GasParams {
-            box_side: side,
-            ..GasParams::default()
-        };
-        let sample = Particles::sample(&params, 0, 1000);
-        // The fastest of these N2 molecules at 300 K is below 1300 m/s: |v| dt < L/3.
-        let dt = 2.5e-4 * side;
-        debug_assert!(sample.speeds().iter().all(|v| v * dt < side / 3.0));
-        cases.extend((0..sample.len()).map(|i| Case {
-            start: Particle::of(&sample, i),
-            dt,
-            side,
-            steps: 40,
-        }));
-    }
-    cases
-}
-
-/// Particles that cross the box between 1.5 and 10 times in one step, in every direction.
-fn bounce_cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for side in [1.0, 2.5] {
-        for crossings in [1.5, 2.3, 5.7, 10.1] {
-            for angle in [0.3f64, 1.9, 3.7, 5.1] {
-                let (sin, cos) = angle.sin_cos();
-                let (dt, speed) = (1e-3, crossings * side / 1e-3);
-                cases.push(Case {
-                    start: Particle {
-                        x: 0.37 * side,
-                        y: 0.61 * side,
-                        vx: speed * cos,
-                        vy: speed * sin,
-                    },
-                    dt,
-                    side,
-                    steps: 3,
-                });
-            }
-        }
-    }
-    cases
-}
-
-/// At rest anywhere (walls and corners too); on a wall moving in, out and along it; into a
-/// corner; landing exactly on a wall.
-fn edge_cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for side in [1.0, 2.5] {
-        let (l, v) = (side, 300.0);
-        let states = [
-            (0.3 * l, 0.7 * l, 0.0, 0.0),
-            (0.0, 0.5 * l, 0.0, 0.0),
-            (l, 0.5 * l, 0.0, 0.0),
-            (0.5 * l, 0.0, 0.0, 0.0),
-            (0.5 * l, l, 0.0, 0.0),
-            (0.0, 0.0, 0.0, 0.0),
-            (l, l, 0.0, 0.0),
-            (0.0, 0.5 * l, v, 0.0),
-            (0.0, 0.5 * l, -v, 0.0),
-            (l, 0.5 * l, v, 0.0),
-            (l, 0.5 * l, -v, 0.0),
-            (0.5 * l, 0.0, 0.0, -v),
-            (0.5 * l, l, 0.0, v),
-            (0.0, 0.5 * l, 0.0, v),
-            (0.0, 0.0, -v, -v),
-            (l, l, v, v),
-            (0.5 * l, 0.5 * l, 0.5 * l / 1e-4, 0.0),
-        ];
-        cases.extend(states.map(|(x, y, vx, vy)| Case {
-            start: Particle { x, y, vx, vy },
-            dt: 1e-4,
-            side,
-            steps: 3,
-        }));
-    }
-    cases
-}
+/// A panic hook, as `std::panic::take_hook` returns it.
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
 
 /// Silences the panic hook while alive and puts the previous one back when dropped.
 struct QuietPanics {
-    previous: Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>>,
+    previous: Option<PanicHook>,
 }
 
 impl QuietPanics {
