@@ -53,8 +53,8 @@ enum Property {
 /// step function (a `todo!()`, say) fails the check with its message instead of stopping the
 /// caller. Cases are fixed (seeded), so a report is reproducible.
 ///
-/// While it runs, the process's panic hook is silenced (and restored afterwards), so a
-/// panicking step prints nothing on stderr.
+/// A panic is reported once, on stderr, by the usual panic hook (parlab leaves the process's
+/// hook alone); the checks after the one that panicked are not run and say so.
 ///
 /// # Examples
 ///
@@ -78,7 +78,6 @@ pub fn check_step<S>(step: S) -> StepReport
 where
     S: Fn(&mut Particle, f64, f64) + Sync,
 {
-    let quiet = QuietPanics::new();
     let ordinary = ordinary_cases();
     let groups: [(&[Case], &[Property]); 5] = [
         (&ordinary, &[Property::Inside]),
@@ -87,11 +86,23 @@ where
         (&bounce_cases(), &ALL),
         (&edge_cases(), &ALL),
     ];
+    let mut panicked: Option<&str> = None;
     let checks = CHECKS
         .iter()
         .zip(groups)
         .map(|(&(name, what), (cases, properties))| {
-            let (cases, failure) = verify(&step, cases, properties);
+            let (cases, failure) = match panicked {
+                Some(first) => (
+                    0,
+                    Some(format!(
+                        "not run: the step function panicked in \"{first}\" (see above)"
+                    )),
+                ),
+                None => verify(&step, cases, properties),
+            };
+            if panicked.is_none() && failure.as_deref().is_some_and(|f| f.contains(PANICKED)) {
+                panicked = Some(name);
+            }
             StepCheck {
                 name,
                 what,
@@ -100,9 +111,11 @@ where
             }
         })
         .collect();
-    drop(quiet);
     StepReport { checks }
 }
+
+/// How a failure caused by a panic starts.
+const PANICKED: &str = "the step function panicked";
 
 const ALL: [Property; 3] = [Property::Inside, Property::Energy, Property::FreeFlight];
 
@@ -119,7 +132,7 @@ where
             let before = p;
             if let Err(panic) = catch_unwind(AssertUnwindSafe(|| step(&mut p, case.dt, case.side)))
             {
-                let why = format!("the step function panicked: {}", message(&*panic));
+                let why = format!("{PANICKED}: {}", message(&*panic));
                 return (tried, Some(describe(case, k, &before, why)));
             }
             for property in properties {
@@ -243,30 +256,4 @@ fn message(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into())
-}
-
-/// A panic hook, as `std::panic::take_hook` returns it.
-type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
-
-/// Silences the panic hook while alive and puts the previous one back when dropped.
-struct QuietPanics {
-    previous: Option<PanicHook>,
-}
-
-impl QuietPanics {
-    fn new() -> Self {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        QuietPanics {
-            previous: Some(previous),
-        }
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        if let Some(previous) = self.previous.take() {
-            std::panic::set_hook(previous);
-        }
-    }
 }
