@@ -150,7 +150,9 @@ faster than the non-parallelized version? If not, why not?";
     /// Asks until an answer can be graded: `read(prompt)` returns the next answer, or `None`
     /// when there are no more (end of input). Returns the graded feedback, or the last ungraded
     /// one when the answers ran out; every ungraded answer is shown to `unclear` first, so the
-    /// caller can say "try again".
+    /// caller can say "try again". A reader that never runs out (evcxr_input's `get_string`
+    /// returns "" forever in a headless notebook) must end itself: return `None` after a few
+    /// empty answers, as in the example.
     ///
     /// # Examples
     ///
@@ -161,6 +163,11 @@ faster than the non-parallelized version? If not, why not?";
     /// let mut retries = 0;
     /// let fb = Breakpoint1.ask(|_prompt| answers.next(), |_| retries += 1);
     /// assert_eq!((fb.holds, retries), (Some(true), 2));
+    ///
+    /// // A prompt that only ever gets "" (headless): give up after three tries.
+    /// let mut tries = 0;
+    /// let headless = |_: &str| { tries += 1; (tries <= 3).then(String::new) };
+    /// assert_eq!(Breakpoint1.ask(headless, |_| {}).holds, None);
     /// ```
     pub fn ask<R, U>(&self, mut read: R, mut unclear: U) -> Feedback
     where
