@@ -17,6 +17,10 @@ step "cargo test (unit, integration, doc)" cargo test --release
 # a compile error, a panic or a missing expected output fails the run.
 export PATH="$HOME/.cargo/bin:$PATH"
 step "notebooks (evcxr, headless)" "${PARLAB_VENV:-.venv}/bin/python" scripts/run_notebooks.py
+# Seconds per cell in the kernel JupyterLab starts (a benchmark: printed, not judged; issue 11's
+# goal is the `:dep` cell <= 10 s and the median other cell <= 1.5 s), then two kernels at once.
+step "notebook cell timings" "${PARLAB_VENV:-.venv}/bin/python" scripts/notebook_timings.py \
+  --label "this run" --concurrent-check
 
 # --- MPI backend (cargo feature `mpi`) ---------------------------------------------------------
 # Jobs of 2 and 4 ranks on however many cores CI has: --oversubscribe, and --allow-run-as-root as root.
