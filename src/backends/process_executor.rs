@@ -146,7 +146,7 @@ impl ProcessExecutor {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(ProcessExecutor {
             workers,
             running: Mutex::new(Vec::new()),

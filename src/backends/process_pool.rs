@@ -81,7 +81,7 @@ impl ProcessPool {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(ProcessPool {
             workers,
             chunksize: None,

@@ -54,7 +54,7 @@ impl ThreadExecutor {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let threads = (0..workers)

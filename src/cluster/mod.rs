@@ -143,7 +143,7 @@ impl ClusterBuilder {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn start(self) -> Result<Cluster> {
-        crate::error::check_workers(self.engines)?;
+        crate::limits::check_workers(self.engines)?;
         let program = locate::engine_path(self.program.as_deref())?;
         let mut engines = Vec::with_capacity(self.engines);
         for id in 0..self.engines {

@@ -178,6 +178,36 @@ impl GasParams {
             .unwrap_or_else(|| self.default_record_every())
     }
 
+    /// About how many bytes a run of these parameters holds at its peak: every particle's
+    /// initial speed (kept for the fit and the histogram, twice while the blocks' results are
+    /// combined), one task and one outcome per block, and the recorded paths (16 B per frame and
+    /// particle). What [`simulate`](crate::workloads::simulate) checks against the free memory
+    /// before it allocates anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::gas::GasParams;
+    ///
+    /// let small = GasParams::default().memory_estimate();
+    /// assert!(small < 10 << 20, "{small}"); // the exercise's 100 particles: well under 10 MiB
+    /// let huge = GasParams { particles: 1_000_000_000_000, ..GasParams::default() };
+    /// assert!(huge.memory_estimate() > 16_000_000_000_000); // 16 B of speeds per particle at least
+    /// ```
+    pub fn memory_estimate(&self) -> u64 {
+        let n = self.particles as u64;
+        let len = super::block_len(self.particles) as u64;
+        let blocks = n.div_ceil(len.max(1));
+        let per_block = (std::mem::size_of::<super::GasBlock>()
+            + std::mem::size_of::<super::BlockOutcome>()) as u64;
+        let every = self.recording_interval().max(1) as u64;
+        let frames = (self.steps as u64 / every).saturating_add(2);
+        let recorded = (self.record as u64).min(n);
+        n.saturating_mul(3 * 8)
+            .saturating_add(blocks.saturating_mul(per_block))
+            .saturating_add(recorded.saturating_mul(frames).saturating_mul(16))
+    }
+
     /// The pressure of the 2-D ideal gas at the nominal temperature, `N k T / L²` (N/m).
     pub fn pressure_ideal_nominal(&self) -> f64 {
         self.particles as f64 * self.kt() / (self.box_side * self.box_side)
