@@ -130,6 +130,7 @@ fn fork_once(
                 drop(parent_end);
                 drop(std::mem::take(&mut children));
                 die_with_parent(parent);
+                default_signals();
                 std::panic::set_hook(Box::new(|_| {}));
                 let mut child_end = child_end;
                 if child_end.write_all(&[READY]).is_err() {
@@ -199,6 +200,30 @@ fn die_with_parent(parent: libc::pid_t) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = parent;
+}
+
+/// In a forked child: SIGINT, SIGTERM and SIGHUP get their default action back (unless they were
+/// ignored) and no signal is blocked, so that a Ctrl-C that reaches the process group ends the
+/// worker even when the parent catches it (the `parlab` CLI does, to stop its workers first).
+fn default_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: sigaction is async-signal-safe; `old` is a valid out-pointer, and passing a
+        // null new action only reads the current one.
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                && old.sa_sigaction != libc::SIG_IGN
+            {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+    }
+    // SAFETY: as above; `set` is initialized by sigemptyset before use.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+    }
 }
 
 /// Sends SIGKILL to one of our children (not yet reaped, so the pid is still ours).

@@ -21,6 +21,7 @@ use crate::{plot, table, Error, Result};
 mod bench;
 mod cluster;
 mod gas;
+mod interrupt;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod progress;
@@ -183,11 +184,16 @@ where
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = interrupt::install() {
+        eprintln!("warning: {e}");
+    }
     #[cfg(feature = "mpi")]
     if let Command::Mpi(args) = cli.command {
         return mpi::main(args);
     }
-    match run(cli) {
+    let outcome = run(cli);
+    interrupt::settle();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
