@@ -8,6 +8,44 @@ use crate::{Error, Result};
 /// may have, instead of [`max_workers`]' default.
 pub const MAX_WORKERS_VAR: &str = "PARLAB_MAX_WORKERS";
 
+/// Environment variable that sets the most particle-steps (particles × steps) one gas run may
+/// take, instead of [`max_particle_steps`]' default.
+pub const MAX_PARTICLE_STEPS_VAR: &str = "PARLAB_MAX_PARTICLE_STEPS";
+
+/// The most particle-steps one gas run may take by default: about two minutes on two cores of a
+/// 2020s machine (≈10⁹ particle-steps per second); the exercise takes 10⁵.
+const DEFAULT_PARTICLE_STEPS: u64 = 100_000_000_000;
+
+/// The most particle-steps (particles × steps) one gas run may take:
+/// `$PARLAB_MAX_PARTICLE_STEPS` when set, else 10¹¹. A run past it is refused up front, since
+/// it would hold the machine for longer than anyone means by mistake.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when `$PARLAB_MAX_PARTICLE_STEPS` is set but is not a whole number ≥ 1.
+///
+/// # Examples
+///
+/// ```
+/// assert!(parlab::limits::max_particle_steps()? >= 1);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn max_particle_steps() -> Result<u64> {
+    match std::env::var_os(MAX_PARTICLE_STEPS_VAR) {
+        None => Ok(DEFAULT_PARTICLE_STEPS),
+        Some(text) => {
+            let text = text.to_string_lossy();
+            match text.trim().parse::<u64>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(Error::invalid(
+                    "particle-step bound",
+                    format!("{MAX_PARTICLE_STEPS_VAR}={text:?} is not a whole number >= 1; unset it or set e.g. {MAX_PARTICLE_STEPS_VAR}=1000000000000"),
+                )),
+            }
+        }
+    }
+}
+
 /// Workers per core allowed by default (I/O-bound maps want more workers than cores).
 const PER_CORE: usize = 32;
 

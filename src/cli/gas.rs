@@ -86,7 +86,6 @@ pub struct GasArgs {
 pub(crate) fn run(args: GasArgs) -> Result<()> {
     let params = args.physics.params();
     params.check()?;
-    crate::workloads::check_gas_memory(&params)?;
     let backend = args.backend.build(args.workers.unwrap_or_else(cpu_count))?;
     let run = simulate(&backend, &params)?;
     if args.json {

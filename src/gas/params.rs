@@ -75,7 +75,9 @@ impl GasParams {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for N = 0, steps = 0, a box side, temperature, mass or time step
+    /// [`Error::TooLarge`] when the run's [`memory_estimate`](Self::memory_estimate) is more
+    /// than the free memory; [`Error::InvalidInput`] for N = 0, steps = 0, more particle-steps than
+    /// [`max_particle_steps`](crate::limits::max_particle_steps), a box side, temperature, mass or time step
     /// that is not a finite number > 0, or `record_every` = 0.
     ///
     /// # Examples
@@ -121,6 +123,33 @@ impl GasParams {
             return Err(Error::invalid(
                 "record interval (--record-every)",
                 "got 0; record every 1 or more steps",
+            ));
+        }
+        let frames = self.steps / self.recording_interval() + 1;
+        crate::limits::check_memory(
+            "this gas run",
+            self.memory_estimate(),
+            format!(
+                "it keeps 24 B per particle ({} particles) and {frames} frames for each of the {} \
+                 recorded paths; ask for fewer --particles, or record fewer frames (--record, \
+                 --record-every)",
+                self.particles,
+                self.record.min(self.particles)
+            ),
+        )?;
+        let work = (self.particles as u64).saturating_mul(self.steps as u64);
+        let max = crate::limits::max_particle_steps()?;
+        if work > max {
+            return Err(Error::invalid(
+                "run length (--particles × --steps)",
+                format!(
+                    "{} particles × {} steps = {work:.1e} particle-steps is more than the {max:.1e} \
+                     one run may take (at about 10^9 per second on two cores); take fewer steps or \
+                     particles, or set {} to raise the bound",
+                    self.particles,
+                    self.steps,
+                    crate::limits::MAX_PARTICLE_STEPS_VAR
+                ),
             ));
         }
         Ok(())

@@ -100,7 +100,6 @@ pub struct GasRun {
 /// ```
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
-    check_gas_memory(params)?;
     let len = block_len(params.particles);
     let blocks: Vec<GasBlock> = (0..params.particles)
         .step_by(len)
@@ -157,23 +156,6 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
         speeds: total.speeds,
         params: params.clone(),
     })
-}
-
-/// [`Error::TooLarge`](crate::Error::TooLarge) when the run's
-/// [`memory_estimate`](GasParams::memory_estimate) is more than the free memory.
-pub(crate) fn check_gas_memory(params: &GasParams) -> Result<()> {
-    let frames = params.steps / params.recording_interval().max(1) + 1;
-    crate::limits::check_memory(
-        "this gas run",
-        params.memory_estimate(),
-        format!(
-            "it keeps 24 B per particle ({} particles) and {frames} frames for each of the {} \
-             recorded paths; ask for fewer --particles, or record fewer frames (--record, \
-             --record-every)",
-            params.particles,
-            params.record.min(params.particles)
-        ),
-    )
 }
 
 impl std::fmt::Display for GasRun {

@@ -24,7 +24,6 @@ mod kinds;
 mod primes;
 mod squares;
 
-pub(crate) use gas::check_gas_memory;
 pub use gas::{advance_on, simulate, GasRun};
 pub use kernels::{engine_kernels, RandomSquare};
 pub use kinds::{AnyBackend, BackendKind};
