@@ -163,9 +163,16 @@ struct ChunkDone<O> {
 /// How one worker's share of the map went, seen from the parent.
 enum Outcome<O> {
     Ok(Vec<ChunkDone<O>>),
-    Failed { task: usize, message: String },
+    Failed {
+        task: usize,
+        message: String,
+    },
     Died,
     Io(String),
+    /// The map's deadline passed while this worker ran a chunk.
+    TimedOut,
+    /// The watchdog found the worker stuck; how.
+    Stuck(String),
 }
 
 /// Maps `kernel` over `inputs` on `workers` forked processes pulling chunks of `chunksize`.
@@ -211,8 +218,9 @@ pub(crate) fn fork_map<K: Kernel>(
             .map(|child| {
                 let (next, stopped, runner, stop) = (&next, &stopped, &runner, &stop);
                 let mut stream = &child.stream;
+                let pid = child.pid;
                 scope.spawn(move || {
-                    let outcome = drive(&mut stream, next, stopped, n_chunks, runner);
+                    let outcome = drive(&mut stream, pid, next, stopped, n_chunks, runner);
                     let primary = match outcome {
                         Outcome::Ok(_) => false,
                         _ => stop(true),
@@ -231,6 +239,18 @@ pub(crate) fn fork_map<K: Kernel>(
     });
     drop(children);
     let endings: Vec<String> = pids.iter().map(|&pid| fork::reap(pid)).collect();
+    if outcomes
+        .iter()
+        .any(|(primary, o)| *primary && matches!(o, Outcome::TimedOut))
+    {
+        // Every worker that had not finished its share was running a task.
+        let mut running: Vec<usize> = (0..n_procs)
+            .filter(|&w| !matches!(outcomes[w].1, Outcome::Ok(_)))
+            .filter_map(|w| slots.get(w).map(|t| t as usize))
+            .collect();
+        running.sort_unstable();
+        return Err(runner.timed_out_with(running));
+    }
     let mut chunks: Vec<Option<(ChunkDone<K::Output>, usize)>> =
         (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
@@ -257,6 +277,11 @@ pub(crate) fn fork_map<K: Kernel>(
                 let message = format!("worker process {} {}", pids[w], endings[w]);
                 return Err(fail(task, message));
             }
+            Outcome::Stuck(how) => {
+                let task = slots.get(w).map_or(0, |t| t as usize);
+                return Err(fail(task, format!("worker process {} {how}", pids[w])));
+            }
+            Outcome::TimedOut => return Err(runner.timed_out_with(Vec::new())),
             Outcome::Io(e) => {
                 return Err(Error::Backend {
                     backend,
@@ -291,6 +316,7 @@ pub(crate) fn fork_map<K: Kernel>(
 /// The parent's side of one worker: hand out chunk numbers until none are left, collect replies.
 fn drive<O: serde::de::DeserializeOwned>(
     stream: &mut &UnixStream,
+    pid: libc::pid_t,
     next: &AtomicUsize,
     stopped: &AtomicBool,
     n_chunks: usize,
@@ -309,6 +335,11 @@ fn drive<O: serde::de::DeserializeOwned>(
         }
         if stream.write_all(&(c as u64).to_le_bytes()).is_err() {
             return Outcome::Died;
+        }
+        match fork::wait_for(stream, pid, runner.deadline()) {
+            fork::Wait::Ready => {}
+            fork::Wait::TimedOut => return Outcome::TimedOut,
+            fork::Wait::Stuck(how) => return Outcome::Stuck(how),
         }
         let bytes = match fork::read_frame_bytes(stream) {
             Ok(Some(bytes)) => bytes,
