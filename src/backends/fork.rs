@@ -23,7 +23,8 @@
 //! - What cannot happen is damage to the parent: the child has its own copy of memory.
 //!
 //! What parlab does to make the usual cases work: flush stdout and stderr right before forking
-//! (or the child re-emits the buffered text); in the child, close every parent-side socket, ask
+//! (or the child re-emits the buffered text) and hold their locks across the forks (so that no
+//! other thread holds them at a fork, and in the child they belong to its own thread); in the child, close every parent-side socket, ask
 //! to die with the forking thread, install a quiet panic hook (a task's panic message travels
 //! back in the error instead of being printed), send a *ready* byte, then run the closure under
 //! `catch_unwind`, flush, and end with `libc::_exit` (never `process::exit`, which would run the
@@ -31,15 +32,21 @@
 //! child. The ready handshake catches a child stuck before it got going (the panic-hook lock
 //! above): when a child is not ready within [`READY_TIMEOUT_MS`] the children are killed and
 //! forked again (the other thread is past its lock by then), and only after [`FORK_ATTEMPTS`]
-//! tries is it an error. A child that deadlocks *inside the kernel*, after it was ready, is not
-//! detected: the map waits for it like for any long task.
+//! tries is it an error. A child that deadlocks *inside the kernel*, after it was ready, is
+//! caught by the watchdog ([`wait_for`]): while the parent waits for a reply it looks at the
+//! child every 100 ms, and a child that has a single thread and has sat in a `futex` wait (a
+//! lock) for [`STUCK_AFTER`] can never be woken, so it is killed and the map fails with
+//! `TaskFailed` naming the task and saying "stuck". A child that computes, sleeps, does I/O or
+//! waits on threads it started itself is never taken for stuck; bound those with a timeout
+//! (`MapOptions::with_timeout`). The child gets the default action back for SIGINT, SIGTERM and
+//! SIGHUP, so a Ctrl-C that reaches the process group ends it.
 //!
 //! What a kernel run by a process backend must avoid: rayon's global pool and anything else that
 //! hands work to threads the parent started (build a pool inside the kernel instead), locks
 //! shared with the parent's other threads, and relying on state other threads were changing.
-//! Allocating and printing usually work (glibc's malloc is fork-aware, and the parent flushes
-//! before forking), but neither is guaranteed by POSIX, and printing deadlocks the child if
-//! another thread held stdout's lock at the fork (the child also flushes before `_exit`).
+//! Allocating and printing work (glibc's malloc is fork-aware; the parent flushes stdout and
+//! stderr and holds their locks across the forks), though POSIX guarantees neither. The table
+//! in [`ProcessPool`](super::ProcessPool)'s docs says what a kernel may do.
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
@@ -99,6 +106,10 @@ fn fork_once(
     child_main: &mut impl FnMut(usize, UnixStream) -> i32,
 ) -> io::Result<Vec<Child>> {
     flush_stdio();
+    // Hold stdout's and stderr's locks across the forks: no other thread of the parent can then
+    // hold them at a fork, and in a child they belong to its only thread, the one that took them
+    // (they are reentrant), so the kernel's prints and the child's last flush cannot deadlock.
+    let stdio_locks = (io::stdout().lock(), io::stderr().lock());
     // SAFETY: getpid has no preconditions.
     let parent = unsafe { libc::getpid() };
     let mut children: Vec<Child> = Vec::with_capacity(n);
@@ -152,6 +163,7 @@ fn fork_once(
             }
         }
     }
+    drop(stdio_locks);
     for (w, c) in children.iter().enumerate() {
         if let Err(e) = await_ready(c) {
             abandon(children);

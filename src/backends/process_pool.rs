@@ -35,10 +35,28 @@
 //! returns the same error with how the process ended. Either way the other workers are killed,
 //! and every child is reaped with `waitpid` before `map` returns.
 //!
-//! # Caveats
+//! A worker that stops making progress is never waited on forever: a worker stuck on a lock (see
+//! below) is killed by a watchdog within about 2 s and reported as `TaskFailed` saying "stuck",
+//! and [`MapOptions::with_timeout`] bounds any map: at the deadline the workers are killed and
+//! reaped, and the map fails with [`Error::TimedOut`] naming the tasks that were running.
 //!
-//! Unix only. A forked child has only the thread that forked it: a kernel that uses rayon's
-//! *global* pool hangs if the parent had started it (build a pool inside the kernel instead).
+//! # What a kernel may do in a forked worker
+//!
+//! A forked worker is a copy of the caller with **only the calling thread** in it (Unix only).
+//! In a notebook the caller is a multi-threaded kernel, so:
+//!
+//! | in the kernel | in a forked worker |
+//! |---|---|
+//! | compute on its input and on data the parent had before the map (read-only copies) | yes |
+//! | allocate, format strings, return any serde value | yes (glibc's malloc is fork-aware) |
+//! | panic | yes: it comes back as `TaskFailed` with the message |
+//! | start its own threads or its own rayon pool (`ThreadPoolBuilder::new().build()`) | yes |
+//! | sleep, read and write files, open sockets | yes |
+//! | print (`println!`, `eprintln!`) | yes: the parent flushes and holds stdout's and stderr's locks across the fork, so no other thread can hold them there |
+//! | rayon's *global* pool, `par_iter` outside a pool of its own | **no**: its threads are not in the child; the job waits forever |
+//! | a `Mutex`/`RwLock`/channel shared with the parent's other threads | **no**: a lock held at the fork stays held (the watchdog kills the worker); a message sent goes to the child's copy |
+//! | change the parent's variables | no effect: the child has a copy; return values instead |
+//! | `std::process::exit`, or exec | no: return from the kernel (the worker ends with `_exit`) |
 
 use std::io::Write;
 use std::os::unix::net::UnixStream;
@@ -344,7 +362,15 @@ fn drive<O: serde::de::DeserializeOwned>(
         let bytes = match fork::read_frame_bytes(stream) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Outcome::Died,
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Outcome::Died,
+            // A killed worker ends its socket with an EOF, or a reset when it had unread data.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                return Outcome::Died
+            }
             Err(e) => return Outcome::Io(e.to_string()),
         };
         match fork::decode::<Reply<O>>(&bytes) {
