@@ -104,7 +104,7 @@ fn process_limit() -> Option<usize> {
     };
     // SAFETY: `limit` is a valid out-pointer for getrlimit.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut limit) } == 0;
-    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then(|| limit.rlim_cur as usize)
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur as usize)
 }
 
 fn read_number(path: &str) -> Option<u64> {

@@ -38,6 +38,7 @@ mod sequential;
 mod thread_executor;
 mod threads;
 mod trace;
+mod watchdog;
 
 pub use future::Future;
 pub use joblib::{Parallel, Prefer};
