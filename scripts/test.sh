@@ -10,7 +10,15 @@ if [ "${PARLAB_SKIP_SETUP:-0}" != 1 ]; then bash scripts/setup.sh; fi
 # --- core ------------------------------------------------------------------------------------
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --all-targets -- -D warnings
+step "cargo clippy --no-default-features" cargo clippy --all-targets --no-default-features -- -D warnings
 step "cargo test (unit, integration, doc)" cargo test --release
+# Soak (500 process maps beside 4 threads that print and allocate) and chaos (200 maps with a
+# random worker or engine SIGKILLed), #[ignore]d in the quick suite: their figures (maps, kills,
+# lost results, hangs, children left) go to stderr; the noise threads' stdout to /dev/null.
+soak_and_chaos() {
+  cargo test --release --test soak -- --ignored --nocapture --test-threads 1 >/dev/null
+}
+step "soak and chaos tests (tests/soak.rs)" soak_and_chaos
 
 # --- notebooks -------------------------------------------------------------------------------
 # Executes every notebook in the evcxr kernel and checks key outputs (scripts/run_notebooks.py);

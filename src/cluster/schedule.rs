@@ -190,7 +190,12 @@ fn run_tasks(
         wake: Condvar::new(),
     };
     let shared = &shared;
+    let pids: Vec<u32> = engines.iter().map(|e| e.pid).collect();
     std::thread::scope(|scope| {
+        if let Some(timeout) = options.timeout {
+            let pids = &pids;
+            scope.spawn(move || watch(shared, origin + timeout, timeout, pids));
+        }
         for (e, engine) in engines.iter_mut().enumerate() {
             let (id, pid) = (engine.id, engine.pid);
             let kernel = index[e];
@@ -217,6 +222,46 @@ fn run_tasks(
         return Err(error);
     }
     Ok((results.into_iter().flatten().collect(), spans))
+}
+
+/// Ends the map at `deadline`: fails it with [`Error::TimedOut`] naming the tasks in flight, and
+/// kills the engines running them (their readers see the end of their stdout; the caller reaps
+/// and replaces them).
+fn watch(
+    shared: &Shared,
+    deadline: std::time::Instant,
+    timeout: std::time::Duration,
+    pids: &[u32],
+) {
+    let mut st = shared.lock();
+    while !st.finished() {
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            let mut running: Vec<usize> = st.in_flight.iter().flatten().copied().collect();
+            running.sort_unstable();
+            st.fail(Error::TimedOut {
+                backend: "cluster",
+                seconds: timeout.as_secs_f64(),
+                running,
+            });
+            for (e, &pid) in pids.iter().enumerate() {
+                if !st.in_flight[e].is_empty() {
+                    st.dead[e] = true;
+                    // SAFETY: kill has no memory preconditions; the engine is our unreaped child.
+                    unsafe {
+                        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+                    }
+                }
+            }
+            drop(st);
+            shared.wake.notify_all();
+            return;
+        }
+        st = shared
+            .wake
+            .wait_timeout(st, deadline - now)
+            .map_or_else(|p| p.into_inner().0, |(g, _)| g);
+    }
 }
 
 fn writer(
