@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Execute parlab's evcxr notebooks headlessly and check their outputs.
 
-Every notebook in notebooks/ runs top to bottom in the `rust` (evcxr) kernel with nbclient.
+Every notebook in notebooks/ runs top to bottom in the `parlab` (evcxr) kernel with nbclient.
 A notebook fails when
   * a cell errors (compile error: nbclient raises),
   * a cell panics (evcxr reports a panic on stderr but nbconvert/nbclient exit 0, so the
@@ -55,9 +55,8 @@ def problems(nb):
 
 def run(path, expected):
     nb = nbformat.read(path, as_version=4)
-    # One evcxr per EVCXR_TMPDIR at a time; notebooks run one by one and share the build cache.
-    os.environ["EVCXR_TMPDIR"] = str(ROOT / "target" / "evcxr")
-    (ROOT / "target" / "evcxr").mkdir(parents=True, exist_ok=True)
+    # The "Rust (parlab)" kernel keeps its build folder (notebooks/kernel/launch.sh), so only the
+    # first notebook on a machine compiles parlab's dependencies.
     # Breakpoint cells read their answer from here when no one is at the prompt.
     os.environ.setdefault(
         "PARLAB_BREAKPOINT_ANSWER",
@@ -65,7 +64,7 @@ def run(path, expected):
     )
     client = NotebookClient(
         nb,
-        kernel_name="rust",
+        kernel_name="parlab",
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
         resources={"metadata": {"path": str(path.parent)}},

@@ -27,3 +27,21 @@ python_venv() {
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
 }
 step "python venv ($VENV)" python_venv
+
+# --- the "Rust (parlab)" kernel: evcxr with a kept build folder per running kernel ------------
+# notebooks/kernel/launch.sh (see its comment): the first notebook ever compiles parlab and its
+# dependencies (about a minute and a half on 2 cores); later kernel starts reuse that build.
+parlab_kernel() {
+  "$VENV/bin/jupyter" kernelspec install --sys-prefix --name parlab notebooks/kernel >/dev/null
+  local dir evcxr
+  dir=$("$VENV/bin/jupyter" kernelspec list --json |
+    "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["parlab"]["resource_dir"])')
+  evcxr=$(command -v evcxr_jupyter || echo "$HOME/.cargo/bin/evcxr_jupyter")
+  sed -i "s|@EVCXR_JUPYTER@|$evcxr|" "$dir/launch.sh"
+  echo "kernel 'parlab' (Rust (parlab)) in $dir, running $evcxr"
+}
+step "jupyter kernel parlab" parlab_kernel
+
+# --- the cluster's engine program (notebook 04 starts engines; building them there would take a
+# minute inside a cell) -------------------------------------------------------------------------
+step "parlab-engine (release)" cargo build --release --quiet --bin parlab-engine

@@ -21,6 +21,61 @@ pub enum Error {
         /// The machine's core count, the default.
         cores: usize,
     },
+    /// More workers were asked for than this machine allows (see
+    /// [`limits::max_workers`](crate::limits::max_workers)).
+    #[error(
+        "{asked} workers (threads, processes or engines) is more than this machine allows ({max}: 32 per core on {cores} cores, at \
+         least 64, within the process limit); ask for fewer, or set PARLAB_MAX_WORKERS to change the bound"
+    )]
+    TooManyWorkers {
+        /// The count asked for.
+        asked: usize,
+        /// The bound.
+        max: usize,
+        /// The machine's core count.
+        cores: usize,
+    },
+    /// A run would need more memory than is free, so it was not started.
+    #[error(
+        "{what} would need about {} of memory, but only {} is available (MemAvailable in \
+         /proc/meminfo); {hint}",
+        crate::limits::human_bytes(*needed),
+        crate::limits::human_bytes(*available)
+    )]
+    TooLarge {
+        /// What would need it.
+        what: &'static str,
+        /// Bytes it would need.
+        needed: u64,
+        /// Bytes available.
+        available: u64,
+        /// What to ask for instead.
+        hint: String,
+    },
+    /// A map ran past its [`MapOptions::with_timeout`](crate::backends::MapOptions::with_timeout)
+    /// (or a future past `result_timeout`); its workers were stopped.
+    #[error(
+        "{backend}: the map did not finish within {seconds} s; tasks still running: {}; its \
+         workers were stopped (give a longer timeout, or fewer or smaller tasks)",
+        list_tasks(running)
+    )]
+    TimedOut {
+        /// Backend name.
+        backend: &'static str,
+        /// The timeout, seconds.
+        seconds: f64,
+        /// The tasks that had started and not finished, in input order (at most 20 are named in
+        /// the message).
+        running: Vec<usize>,
+    },
+    /// The run was stopped by a signal (Ctrl-C is SIGINT).
+    #[error("interrupted by {signal}; stopped {stopped} worker processes")]
+    Interrupted {
+        /// The signal's name.
+        signal: &'static str,
+        /// Child processes that were stopped.
+        stopped: usize,
+    },
     /// An argument was out of its valid range.
     #[error("invalid {what}: {why}")]
     InvalidInput {
@@ -72,22 +127,30 @@ pub enum Error {
     },
 }
 
+/// `running` as `"3, 4 and 7"`, or `"none"`; at most 20 named.
+fn list_tasks(running: &[usize]) -> String {
+    match running {
+        [] => "none (the remaining tasks had not started)".into(),
+        [one] => format!("task {one}"),
+        _ => {
+            let shown: Vec<String> = running.iter().take(20).map(usize::to_string).collect();
+            let more = running.len().saturating_sub(20);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("tasks {}{tail}", shown.join(", "))
+        }
+    }
+}
+
 /// `Result` with parlab's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The machine's logical core count (Python's `cpu_count()`).
 pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// `workers` when it is at least 1, else [`Error::ZeroWorkers`]: the one check every
-/// constructor of a pool, cluster or split makes.
-pub(crate) fn check_workers(workers: usize) -> Result<usize> {
-    if workers == 0 {
-        Err(Error::zero_workers())
-    } else {
-        Ok(workers)
-    }
 }
 
 /// The item of `all` whose `name` is `text`, else [`Error::InvalidInput`] listing the names: the

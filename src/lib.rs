@@ -16,7 +16,8 @@
 //! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
 //! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` |
 //!
-//! [`Error`] (with `Result`) and the evcxr display helper sit below all four.
+//! [`Error`] (with `Result`), [`limits`] (how many workers and how much memory this machine
+//! allows) and the evcxr display helper sit below all four.
 //!
 //! - [`tasks`]: numpy-identical random squaring and primality by trial division split into
 //!   subintervals (done right), plus Miller–Rabin.
@@ -52,6 +53,7 @@
 // Below every layer.
 mod display;
 mod error;
+pub mod limits;
 
 // 1. Kernels.
 pub mod gas;

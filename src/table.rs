@@ -74,6 +74,17 @@ pub fn measure(
     prime: u64,
     mut progress: impl FnMut(&Row),
 ) -> Result<Table> {
+    if count == 0 {
+        return Err(Error::invalid(
+            "seed count (--count)",
+            "got 0; the table times squaring at least 1 seed, e.g. --count 1000000",
+        ));
+    }
+    crate::limits::check_memory(
+        "the table's squares",
+        count.saturating_mul(16),
+        format!("it keeps the reference and one backend's results, 16 B per seed ({count} seeds); ask for fewer (--count)"),
+    )?;
     let reference = squares(&Sequential, 0..count)?.results;
     let is_prime = is_prime_miller_rabin(prime);
     let mut rows: Vec<Row> = Vec::new();

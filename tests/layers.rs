@@ -5,7 +5,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | 0 | `error`, `display`: importable from everywhere |
+//! | 0 | `error`, `display`, `limits`: importable from everywhere |
 //! | 1. kernels | `tasks`, `gas` |
 //! | 2. executors | `backends`, `cluster`, `dask` (`cluster` and `dask` may import `backends`) |
 //! | 3. workloads | `workloads`, `table`, `breakpoints`, `bench`, `mpi` |
@@ -25,6 +25,7 @@ const MAX_LINES: usize = 450;
 const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
     ("display", 0),
+    ("limits", 0),
     ("tasks", 1),
     ("gas", 1),
     ("backends", 2),
@@ -41,7 +42,7 @@ const LAYERS: &[(&str, u8)] = &[
 ];
 
 /// Modules every module may import.
-const BELOW_ALL: &[&str] = &["error", "display"];
+const BELOW_ALL: &[&str] = &["error", "display", "limits"];
 
 /// Imports allowed between two modules of the same layer: `(importer, imported)`.
 ///

@@ -23,7 +23,8 @@
 //! - What cannot happen is damage to the parent: the child has its own copy of memory.
 //!
 //! What parlab does to make the usual cases work: flush stdout and stderr right before forking
-//! (or the child re-emits the buffered text); in the child, close every parent-side socket, ask
+//! (or the child re-emits the buffered text) and hold their locks across the forks (so that no
+//! other thread holds them at a fork, and in the child they belong to its own thread); in the child, close every parent-side socket, ask
 //! to die with the forking thread, install a quiet panic hook (a task's panic message travels
 //! back in the error instead of being printed), send a *ready* byte, then run the closure under
 //! `catch_unwind`, flush, and end with `libc::_exit` (never `process::exit`, which would run the
@@ -31,15 +32,21 @@
 //! child. The ready handshake catches a child stuck before it got going (the panic-hook lock
 //! above): when a child is not ready within [`READY_TIMEOUT_MS`] the children are killed and
 //! forked again (the other thread is past its lock by then), and only after [`FORK_ATTEMPTS`]
-//! tries is it an error. A child that deadlocks *inside the kernel*, after it was ready, is not
-//! detected: the map waits for it like for any long task.
+//! tries is it an error. A child that deadlocks *inside the kernel*, after it was ready, is
+//! caught by the watchdog (`watchdog::wait_for`): while the parent waits for a reply it looks at the
+//! child every 100 ms, and a child that has a single thread and has sat in a `futex` wait (a
+//! lock) for `STUCK_AFTER` (2 s) can never be woken, so it is killed and the map fails with
+//! `TaskFailed` naming the task and saying "stuck". A child that computes, sleeps, does I/O or
+//! waits on threads it started itself is never taken for stuck; bound those with a timeout
+//! (`MapOptions::with_timeout`). The child gets the default action back for SIGINT, SIGTERM and
+//! SIGHUP, so a Ctrl-C that reaches the process group ends it.
 //!
 //! What a kernel run by a process backend must avoid: rayon's global pool and anything else that
 //! hands work to threads the parent started (build a pool inside the kernel instead), locks
 //! shared with the parent's other threads, and relying on state other threads were changing.
-//! Allocating and printing usually work (glibc's malloc is fork-aware, and the parent flushes
-//! before forking), but neither is guaranteed by POSIX, and printing deadlocks the child if
-//! another thread held stdout's lock at the fork (the child also flushes before `_exit`).
+//! Allocating and printing work (glibc's malloc is fork-aware; the parent flushes stdout and
+//! stderr and holds their locks across the forks), though POSIX guarantees neither. The table
+//! in [`ProcessPool`](super::ProcessPool)'s docs says what a kernel may do.
 
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
@@ -49,6 +56,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::runner::catch;
+pub(crate) use super::watchdog::{wait_for, Wait};
 
 /// How long a forked child may take to report ready.
 pub(crate) const READY_TIMEOUT_MS: i32 = 2_000;
@@ -98,6 +106,10 @@ fn fork_once(
     child_main: &mut impl FnMut(usize, UnixStream) -> i32,
 ) -> io::Result<Vec<Child>> {
     flush_stdio();
+    // Hold stdout's and stderr's locks across the forks: no other thread of the parent can then
+    // hold them at a fork, and in a child they belong to its only thread, the one that took them
+    // (they are reentrant), so the kernel's prints and the child's last flush cannot deadlock.
+    let stdio_locks = (io::stdout().lock(), io::stderr().lock());
     // SAFETY: getpid has no preconditions.
     let parent = unsafe { libc::getpid() };
     let mut children: Vec<Child> = Vec::with_capacity(n);
@@ -130,6 +142,7 @@ fn fork_once(
                 drop(parent_end);
                 drop(std::mem::take(&mut children));
                 die_with_parent(parent);
+                default_signals();
                 std::panic::set_hook(Box::new(|_| {}));
                 let mut child_end = child_end;
                 if child_end.write_all(&[READY]).is_err() {
@@ -150,6 +163,7 @@ fn fork_once(
             }
         }
     }
+    drop(stdio_locks);
     for (w, c) in children.iter().enumerate() {
         if let Err(e) = await_ready(c) {
             abandon(children);
@@ -199,6 +213,30 @@ fn die_with_parent(parent: libc::pid_t) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = parent;
+}
+
+/// In a forked child: SIGINT, SIGTERM and SIGHUP get their default action back (unless they were
+/// ignored) and no signal is blocked, so that a Ctrl-C that reaches the process group ends the
+/// worker even when the parent catches it (the `parlab` CLI does, to stop its workers first).
+fn default_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: sigaction is async-signal-safe; `old` is a valid out-pointer, and passing a
+        // null new action only reads the current one.
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                && old.sa_sigaction != libc::SIG_IGN
+            {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+    }
+    // SAFETY: as above; `set` is initialized by sigemptyset before use.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+    }
 }
 
 /// Sends SIGKILL to one of our children (not yet reaped, so the pid is still ours).

@@ -137,6 +137,51 @@ impl<T> Future<T> {
     }
 }
 
+impl<T> Future<T> {
+    /// Waits at most `timeout` for the job and returns its value: Python's
+    /// `future.result(timeout=...)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TimedOut`] naming the job when `timeout` passes first. A process job's process
+    /// is then killed and reaped; a thread job cannot be stopped and finishes on its thread (its
+    /// value is dropped). Otherwise as [`result`](Future::result).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use parlab::prelude::*;
+    ///
+    /// let processes = ProcessExecutor::new(1)?;
+    /// let slow = processes.submit(|| std::thread::sleep(Duration::from_secs(60)))?;
+    /// let err = slow.result_timeout(Duration::from_millis(200)).unwrap_err();
+    /// assert!(matches!(err, Error::TimedOut { ref running, .. } if running == &[0]), "{err}");
+    /// // The worker was killed; the executor goes on.
+    /// assert_eq!(processes.submit(|| 6 * 7)?.result_timeout(Duration::from_secs(5))?, 42);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn result_timeout(self, timeout: std::time::Duration) -> Result<T> {
+        match self.inner {
+            Inner::Thread { job, state } => {
+                match state.into_inner().unwrap_or_else(PoisonError::into_inner) {
+                    Thread::Ready(outcome) => outcome,
+                    Thread::Pending(rx) => match rx.recv_timeout(timeout) {
+                        Ok(outcome) => outcome,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
+                            backend: "thread-executor",
+                            seconds: timeout.as_secs_f64(),
+                            running: vec![job],
+                        }),
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost(job)),
+                    },
+                }
+            }
+            Inner::Process(job) => job.result_timeout(timeout),
+        }
+    }
+}
+
 /// A thread job whose worker thread stopped before sending its outcome.
 fn lost(job: usize) -> Error {
     Error::Backend {

@@ -44,7 +44,7 @@ impl Parallel {
     ///
     /// [`Error::ZeroWorkers`] when `n_jobs == 0`.
     pub fn new(n_jobs: usize) -> Result<Self> {
-        crate::error::check_workers(n_jobs)?;
+        crate::limits::check_workers(n_jobs)?;
         Ok(Parallel {
             n_jobs,
             verbose: 0,

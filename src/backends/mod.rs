@@ -42,6 +42,7 @@ mod sequential;
 mod thread_executor;
 mod threads;
 mod trace;
+mod watchdog;
 
 pub use cpu::{CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
 pub use future::Future;
@@ -159,6 +160,9 @@ pub struct MapOptions {
     pub trace: bool,
     /// Called as tasks complete (per task on thread backends, per chunk on process backends).
     pub progress: Option<Progress>,
+    /// The longest the map may take; `None` (the default) waits as long as the tasks take.
+    /// See [`with_timeout`](MapOptions::with_timeout).
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl MapOptions {
@@ -167,6 +171,7 @@ impl MapOptions {
         MapOptions {
             trace,
             progress: None,
+            timeout: None,
         }
     }
 
@@ -183,6 +188,39 @@ impl MapOptions {
     /// ```
     pub fn with_trace(mut self, trace: bool) -> Self {
         self.trace = trace;
+        self
+    }
+
+    /// These options with a timeout: Python's `pool.map(f, xs, timeout=1)`. When it passes, the
+    /// map fails with [`Error::TimedOut`](crate::Error::TimedOut) naming the tasks still
+    /// running, and the backend can be used again at once.
+    ///
+    /// - Process backends ([`ProcessPool`], [`ProcessExecutor`], [`Parallel`]) and the
+    ///   [`Cluster`](crate::cluster::Cluster) return at the deadline: the worker processes (or
+    ///   the busy engines) are killed and reaped; the cluster starts fresh engines in their place.
+    /// - The [`ThreadExecutor`] returns at the deadline, starts no queued task after it, and
+    ///   leaves a running task to finish on its thread (a thread cannot be stopped from outside).
+    /// - The other in-process backends ([`Sequential`], [`Threads`], [`RayonPool`],
+    ///   [`Dask`](crate::dask::Dask)) start no task after the deadline and return once the
+    ///   running ones end; to bound a task that may never end, use a process backend.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use parlab::prelude::*;
+    ///
+    /// let nap = kernel("nap", |ms: &u64| std::thread::sleep(Duration::from_millis(*ms)));
+    /// let pool = ProcessPool::new(2)?;
+    /// let options = MapOptions::default().with_timeout(Duration::from_millis(300));
+    /// let err = pool.map_with(&nap, &[10, 60_000], &options).unwrap_err();
+    /// assert!(matches!(&err, Error::TimedOut { running, .. } if running == &[1]), "{err}");
+    /// // The pool goes on.
+    /// assert_eq!(pool.map_with(&nap, &[1, 2], &options)?.results.len(), 2);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 

@@ -35,9 +35,21 @@ fn lock(slot: &Slot) -> MutexGuard<'_, Job> {
     slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Reads a running job's frame, reaps its process and stores the outcome.
-fn complete(job: &mut Job) {
+/// Reads a running job's frame, reaps its process and stores the outcome. With a `deadline`,
+/// returns false (the job still running) when it passes first; a job the watchdog finds stuck
+/// is killed, and its outcome says so.
+fn complete_by(job: &mut Job, deadline: Option<std::time::Instant>) -> bool {
     if let Job::Running { pid, stream } = job {
+        match fork::wait_for(stream, *pid, deadline) {
+            fork::Wait::Ready => {}
+            fork::Wait::TimedOut => return false,
+            fork::Wait::Stuck(how) => {
+                fork::kill(*pid);
+                fork::reap(*pid);
+                *job = Job::Done(Err(format!("worker process {pid} {how}")));
+                return true;
+            }
+        }
         let mut reader = &*stream;
         let frame = fork::read_frame_bytes(&mut reader);
         let ending = fork::reap(*pid);
@@ -47,6 +59,12 @@ fn complete(job: &mut Job) {
             Err(e) => Err(format!("worker process {pid} {ending} ({e})")),
         });
     }
+    true
+}
+
+/// [`complete_by`] with no deadline.
+fn complete(job: &mut Job) {
+    complete_by(job, None);
 }
 
 /// A pool of at most `workers` processes at a time; each submitted job runs in its own forked
@@ -109,8 +127,32 @@ impl<R> ProcessJob<R> {
 
     /// Waits for the job and returns its value.
     pub(super) fn result(self) -> Result<R> {
+        self.result_by(None)
+    }
+
+    /// Waits for the job until `timeout` passes; then kills and reaps its process.
+    pub(super) fn result_timeout(self, timeout: std::time::Duration) -> Result<R> {
+        self.result_by(Some(timeout))
+    }
+
+    fn result_by(self, timeout: Option<std::time::Duration>) -> Result<R> {
         let mut job = lock(&self.slot);
-        complete(&mut job);
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        if !complete_by(&mut job, deadline) {
+            if let Job::Running { pid, .. } = &*job {
+                let pid = *pid;
+                fork::kill(pid);
+                let ending = fork::reap(pid);
+                *job = Job::Done(Err(format!(
+                    "worker process {pid} {ending} after the timeout"
+                )));
+            }
+            return Err(Error::TimedOut {
+                backend: "process-executor",
+                seconds: timeout.map_or(0.0, |t| t.as_secs_f64()),
+                running: vec![self.job],
+            });
+        }
         let failed = |message: String| Error::TaskFailed {
             backend: "process-executor",
             worker: self.job,
@@ -146,7 +188,7 @@ impl ProcessExecutor {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(ProcessExecutor {
             workers,
             running: Mutex::new(Vec::new()),

@@ -35,10 +35,28 @@
 //! returns the same error with how the process ended. Either way the other workers are killed,
 //! and every child is reaped with `waitpid` before `map` returns.
 //!
-//! # Caveats
+//! A worker that stops making progress is never waited on forever: a worker stuck on a lock (see
+//! below) is killed by a watchdog within about 2 s and reported as `TaskFailed` saying "stuck",
+//! and [`MapOptions::with_timeout`] bounds any map: at the deadline the workers are killed and
+//! reaped, and the map fails with [`Error::TimedOut`] naming the tasks that were running.
 //!
-//! Unix only. A forked child has only the thread that forked it: a kernel that uses rayon's
-//! *global* pool hangs if the parent had started it (build a pool inside the kernel instead).
+//! # What a kernel may do in a forked worker
+//!
+//! A forked worker is a copy of the caller with **only the calling thread** in it (Unix only).
+//! In a notebook the caller is a multi-threaded kernel, so:
+//!
+//! | in the kernel | in a forked worker |
+//! |---|---|
+//! | compute on its input and on data the parent had before the map (read-only copies) | yes |
+//! | allocate, format strings, return any serde value | yes (glibc's malloc is fork-aware) |
+//! | panic | yes: it comes back as `TaskFailed` with the message |
+//! | start its own threads or its own rayon pool (`ThreadPoolBuilder::new().build()`) | yes |
+//! | sleep, read and write files, open sockets | yes |
+//! | print (`println!`, `eprintln!`) | yes: the parent flushes and holds stdout's and stderr's locks across the fork, so no other thread can hold them there |
+//! | rayon's *global* pool, `par_iter` outside a pool of its own | **no**: its threads are not in the child; the job waits forever |
+//! | a `Mutex`/`RwLock`/channel shared with the parent's other threads | **no**: a lock held at the fork stays held (the watchdog kills the worker); a message sent goes to the child's copy |
+//! | change the parent's variables | no effect: the child has a copy; return values instead |
+//! | `std::process::exit`, or exec | no: return from the kernel (the worker ends with `_exit`) |
 
 use std::io::Write;
 use std::os::unix::net::UnixStream;
@@ -81,7 +99,7 @@ impl ProcessPool {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(ProcessPool {
             workers,
             chunksize: None,
@@ -163,9 +181,16 @@ struct ChunkDone<O> {
 /// How one worker's share of the map went, seen from the parent.
 enum Outcome<O> {
     Ok(Vec<ChunkDone<O>>),
-    Failed { task: usize, message: String },
+    Failed {
+        task: usize,
+        message: String,
+    },
     Died,
     Io(String),
+    /// The map's deadline passed while this worker ran a chunk.
+    TimedOut,
+    /// The watchdog found the worker stuck; how.
+    Stuck(String),
 }
 
 /// Maps `kernel` over `inputs` on `workers` forked processes pulling chunks of `chunksize`.
@@ -211,8 +236,9 @@ pub(crate) fn fork_map<K: Kernel>(
             .map(|child| {
                 let (next, stopped, runner, stop) = (&next, &stopped, &runner, &stop);
                 let mut stream = &child.stream;
+                let pid = child.pid;
                 scope.spawn(move || {
-                    let outcome = drive(&mut stream, next, stopped, n_chunks, runner);
+                    let outcome = drive(&mut stream, pid, next, stopped, n_chunks, runner);
                     let primary = match outcome {
                         Outcome::Ok(_) => false,
                         _ => stop(true),
@@ -231,6 +257,18 @@ pub(crate) fn fork_map<K: Kernel>(
     });
     drop(children);
     let endings: Vec<String> = pids.iter().map(|&pid| fork::reap(pid)).collect();
+    if outcomes
+        .iter()
+        .any(|(primary, o)| *primary && matches!(o, Outcome::TimedOut))
+    {
+        // Every worker that had not finished its share was running a task.
+        let mut running: Vec<usize> = (0..n_procs)
+            .filter(|&w| !matches!(outcomes[w].1, Outcome::Ok(_)))
+            .filter_map(|w| slots.get(w).map(|t| t as usize))
+            .collect();
+        running.sort_unstable();
+        return Err(runner.timed_out_with(running));
+    }
     let mut chunks: Vec<Option<(ChunkDone<K::Output>, usize)>> =
         (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
@@ -257,6 +295,11 @@ pub(crate) fn fork_map<K: Kernel>(
                 let message = format!("worker process {} {}", pids[w], endings[w]);
                 return Err(fail(task, message));
             }
+            Outcome::Stuck(how) => {
+                let task = slots.get(w).map_or(0, |t| t as usize);
+                return Err(fail(task, format!("worker process {} {how}", pids[w])));
+            }
+            Outcome::TimedOut => return Err(runner.timed_out_with(Vec::new())),
             Outcome::Io(e) => {
                 return Err(Error::Backend {
                     backend,
@@ -291,6 +334,7 @@ pub(crate) fn fork_map<K: Kernel>(
 /// The parent's side of one worker: hand out chunk numbers until none are left, collect replies.
 fn drive<O: serde::de::DeserializeOwned>(
     stream: &mut &UnixStream,
+    pid: libc::pid_t,
     next: &AtomicUsize,
     stopped: &AtomicBool,
     n_chunks: usize,
@@ -310,10 +354,23 @@ fn drive<O: serde::de::DeserializeOwned>(
         if stream.write_all(&(c as u64).to_le_bytes()).is_err() {
             return Outcome::Died;
         }
+        match fork::wait_for(stream, pid, runner.deadline()) {
+            fork::Wait::Ready => {}
+            fork::Wait::TimedOut => return Outcome::TimedOut,
+            fork::Wait::Stuck(how) => return Outcome::Stuck(how),
+        }
         let bytes = match fork::read_frame_bytes(stream) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Outcome::Died,
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Outcome::Died,
+            // A killed worker ends its socket with an EOF, or a reset when it had unread data.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                return Outcome::Died
+            }
             Err(e) => return Outcome::Io(e.to_string()),
         };
         match fork::decode::<Reply<O>>(&bytes) {

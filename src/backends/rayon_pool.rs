@@ -35,7 +35,7 @@ impl RayonPool {
     ///
     /// [`Error::ZeroWorkers`] when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(RayonPool { workers })
     }
 

@@ -6,8 +6,10 @@
 //! children of the process backends all call it. Graph nodes and single submitted jobs, which
 //! are not tasks of a map, share its core, [`run_task`] (and [`catch`] beneath it).
 
+use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use super::{Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
@@ -21,6 +23,10 @@ pub(crate) struct Runner {
     origin: Instant,
     trace: bool,
     ticker: Ticker,
+    /// The map's deadline and its timeout, when it has one.
+    deadline: Option<(Instant, Duration)>,
+    /// The tasks running now; kept only when there is a deadline (to name them when it passes).
+    running: Mutex<BTreeSet<usize>>,
 }
 
 impl Runner {
@@ -32,6 +38,8 @@ impl Runner {
             origin,
             trace: options.trace,
             ticker: Ticker::new(options, total, origin),
+            deadline: options.timeout.map(|t| (origin + t, t)),
+            running: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -42,11 +50,14 @@ impl Runner {
             origin,
             trace,
             ticker: Ticker::new(&MapOptions::default(), 0, origin),
+            deadline: None,
+            running: Mutex::new(BTreeSet::new()),
         }
     }
 
     /// This runner without its progress reports: what a forked child runs its tasks with (the
-    /// parent reports progress as replies arrive; a child calling the callback would call a copy).
+    /// parent reports progress as replies arrive; a child calling the callback would call a copy;
+    /// the parent also keeps the deadline, and kills the children when it passes).
     pub fn quiet(&self) -> Self {
         Runner::at(self.backend, self.trace, self.origin)
     }
@@ -61,6 +72,12 @@ impl Runner {
         input: &K::Input,
     ) -> Result<(K::Output, Option<Span>)> {
         let clock = self.trace.then_some(self.origin);
+        if let Some((deadline, _)) = self.deadline {
+            if Instant::now() >= deadline {
+                return Err(self.timed_out());
+            }
+            self.lock_running().insert(task);
+        }
         let done = run_task(
             self.backend,
             task,
@@ -68,9 +85,37 @@ impl Runner {
             clock,
             || kernel.call(input),
             || format!("{input:?}"),
-        )?;
+        );
+        if self.deadline.is_some() {
+            self.lock_running().remove(&task);
+        }
+        let done = done?;
         self.ticker.add(1);
         Ok(done)
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, BTreeSet<usize>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The map's deadline, when it has one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.map(|(d, _)| d)
+    }
+
+    /// [`Error::TimedOut`] naming the tasks running now.
+    pub fn timed_out(&self) -> Error {
+        let running = self.lock_running().iter().copied().collect();
+        self.timed_out_with(running)
+    }
+
+    /// [`Error::TimedOut`] naming `running`.
+    pub fn timed_out_with(&self, running: Vec<usize>) -> Error {
+        Error::TimedOut {
+            backend: self.backend,
+            seconds: self.deadline.map_or(0.0, |(_, t)| t.as_secs_f64()),
+            running,
+        }
     }
 
     /// [`run_one`](Self::run_one), pushing the span to `spans`.

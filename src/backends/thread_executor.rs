@@ -54,7 +54,7 @@ impl ThreadExecutor {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let threads = (0..workers)
@@ -174,7 +174,17 @@ impl Backend for ThreadExecutor {
         let mut results = Vec::with_capacity(inputs.len());
         let mut spans = Vec::new();
         for future in futures {
-            let (out, span) = future.result()?;
+            let (out, span) = match runner.deadline() {
+                None => future.result()?,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    match future.result_timeout(left) {
+                        // The queued jobs find the deadline passed and start nothing.
+                        Err(Error::TimedOut { .. }) => return Err(runner.timed_out()),
+                        other => other?,
+                    }
+                }
+            };
             results.push(out);
             spans.extend(span);
         }

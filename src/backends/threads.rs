@@ -28,7 +28,7 @@ impl Threads {
     ///
     /// [`Error::ZeroWorkers`](crate::Error::ZeroWorkers) when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(Threads { workers })
     }
 }

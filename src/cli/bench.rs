@@ -5,7 +5,7 @@ use crate::bench::{self, python, Machine, PythonSide, Report};
 use crate::table::MODULE_PRIME;
 use crate::tasks::{is_prime_miller_rabin, squares::squares_into, Flavor};
 use crate::workloads::BackendKind;
-use crate::Result;
+use crate::{Error, Result};
 
 /// Options of `parlab bench`.
 #[derive(Debug, clap::Args)]
@@ -46,7 +46,30 @@ pub(super) struct BenchArgs {
     budget: f64,
 }
 
+/// The most runs per figure (or per Python cell) `--repeat` may ask for.
+const MAX_REPEAT: usize = 1000;
+
 pub(super) fn run(args: BenchArgs) -> Result<()> {
+    for (flag, value) in [
+        ("--repeat", args.repeat),
+        ("--python-repeat", args.python_repeat),
+    ] {
+        if !(1..=MAX_REPEAT).contains(&value) {
+            return Err(Error::invalid(
+                flag,
+                format!("got {value}; give 1 to {MAX_REPEAT} runs per figure, e.g. {flag} 5"),
+            ));
+        }
+    }
+    crate::tasks::squares::blocks(0, args.count)?;
+    crate::limits::check_memory(
+        "the benchmark's squares",
+        args.count.saturating_mul(16),
+        format!(
+            "it keeps two copies of the results, 16 B per seed ({} seeds); ask for fewer (--count)",
+            args.count
+        ),
+    )?;
     let workers = args.workers.unwrap_or_else(cpu_count);
     let flavor = args.flavor.unwrap_or_else(Flavor::best);
     let parallel = args.backend.build(workers)?;

@@ -23,6 +23,7 @@ mod breakpoint;
 mod cluster;
 mod cpu;
 mod gas;
+mod interrupt;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod progress;
@@ -181,11 +182,16 @@ where
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = interrupt::install() {
+        eprintln!("warning: {e}");
+    }
     #[cfg(feature = "mpi")]
     if let Command::Mpi(args) = cli.command {
         return mpi::main(args);
     }
-    match run(cli) {
+    let outcome = run(cli);
+    interrupt::settle();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -202,24 +208,32 @@ fn run(cli: Cli) -> Result<()> {
             run,
             io_sleep,
         } => {
+            if count == 0 {
+                return Err(Error::invalid(
+                    "--count",
+                    "got 0; square at least 1 seed, e.g. --count 1000000",
+                ));
+            }
+            if let Some(s) = io_sleep.filter(|s| !(s.is_finite() && (0.0..=MAX_SLEEP).contains(s)))
+            {
+                return Err(Error::invalid(
+                    "--io-sleep",
+                    format!("{s:.3e} is not a number of seconds from 0 to {MAX_SLEEP}, e.g. --io-sleep 0.1"),
+                ));
+            }
             let backend = run.build()?;
-            let seeds = u64::from(start)..u64::from(start) + count;
+            let seeds = u64::from(start)..u64::from(start).saturating_add(count);
             let reporter = Reporter::new(run.progress, "squares");
             let watch = cpu::Watch::start(run.cpu.as_deref())?;
             let result = match io_sleep {
                 None => squares_with(&backend, seeds, &run.options(&reporter))?,
-                Some(s) if s.is_finite() && (0.0..=MAX_SLEEP).contains(&s) => squares_io_with(
+                Some(s) => squares_io_with(
                     &backend,
                     seeds,
-                    Duration::from_secs_f64(s),
+                    Duration::try_from_secs_f64(s)
+                        .map_err(|e| Error::invalid("--io-sleep", e.to_string()))?,
                     &run.options(&reporter),
                 )?,
-                Some(s) => {
-                    return Err(Error::invalid(
-                        "--io-sleep",
-                        format!("{s} is not a number of seconds from 0 to {MAX_SLEEP}"),
-                    ))
-                }
             };
             let cpu_trace = watch.stop()?;
             reporter.finish();
@@ -258,6 +272,12 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             if let Some(dir) = &out {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            }
+            if count == 0 {
+                return Err(Error::invalid(
+                    "--count",
+                    "got 0; the table times squaring at least 1 seed, e.g. --count 1000000",
+                ));
             }
             let workers = workers.unwrap_or_else(cpu_count);
             eprintln!(

@@ -143,7 +143,7 @@ impl ClusterBuilder {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn start(self) -> Result<Cluster> {
-        crate::error::check_workers(self.engines)?;
+        crate::limits::check_workers(self.engines)?;
         let program = locate::engine_path(self.program.as_deref())?;
         let mut engines = Vec::with_capacity(self.engines);
         for id in 0..self.engines {
@@ -241,9 +241,14 @@ impl Cluster {
         &self.entry.program
     }
 
-    /// Process ids of the engines, by engine index.
+    /// Process ids of the engines, by engine index (engines the cluster replaced after a
+    /// [timeout](crate::backends::MapOptions::with_timeout) have new ones).
     pub fn pids(&self) -> Vec<u32> {
-        self.entry.engines.iter().map(|e| e.pid).collect()
+        let engines = self.lock();
+        if engines.is_empty() {
+            return self.entry.engines.iter().map(|e| e.pid).collect();
+        }
+        engines.iter().map(|e| e.pid).collect()
     }
 
     /// Number of engines still running.

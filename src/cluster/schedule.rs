@@ -42,11 +42,41 @@ const DIRECT_WINDOW: usize = 64;
 /// the round trip, never more than a millisecond of imbalance at the end.
 const QUEUED_NS: u64 = 1_000_000;
 
-struct State<O> {
+/// The inputs of one map, as the scheduler sees them: bytes to send and text for errors. Behind
+/// a `dyn`, so the scheduler is compiled once in parlab, not again for every input type in every
+/// notebook cell that maps on the cluster.
+trait Tasks: Sync {
+    fn len(&self) -> usize;
+    fn encode(&self, task: usize) -> std::io::Result<Vec<u8>>;
+    fn describe(&self, task: usize) -> String;
+}
+
+struct Inputs<'a, I>(&'a [I]);
+
+impl<I: Serialize + Debug + Sync> Tasks for Inputs<'_, I> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn encode(&self, task: usize) -> std::io::Result<Vec<u8>> {
+        encode(&self.0[task])
+    }
+
+    fn describe(&self, task: usize) -> String {
+        self.0
+            .get(task)
+            .map_or_else(String::new, |x| format!("{x:?}"))
+    }
+}
+
+/// An answer: the engine that gave it and its output bytes.
+type Answer = (usize, Vec<u8>);
+
+struct State {
     shared: VecDeque<usize>,
     own: Vec<VecDeque<usize>>,
     in_flight: Vec<VecDeque<usize>>,
-    results: Vec<Option<O>>,
+    results: Vec<Option<Answer>>,
     spans: Vec<Span>,
     done: usize,
     error: Option<Error>,
@@ -55,7 +85,7 @@ struct State<O> {
     answered: Vec<(u64, u64)>,
 }
 
-impl<O> State<O> {
+impl State {
     fn window(&self, e: usize, fixed: Option<usize>) -> usize {
         match (fixed, self.answered[e]) {
             (Some(w), _) => w,
@@ -75,17 +105,17 @@ impl<O> State<O> {
     }
 }
 
-struct Shared<O> {
-    state: Mutex<State<O>>,
+struct Shared {
+    state: Mutex<State>,
     wake: Condvar,
 }
 
-impl<O> Shared<O> {
-    fn lock(&self) -> MutexGuard<'_, State<O>> {
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn wait<'a>(&self, guard: MutexGuard<'a, State<O>>) -> MutexGuard<'a, State<O>> {
+    fn wait<'a>(&self, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         self.wake.wait(guard).unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -106,6 +136,32 @@ where
     O: DeserializeOwned + Send,
 {
     let origin = std::time::Instant::now();
+    let (answers, spans) = run_tasks(engines, index, &Inputs(inputs), plan, options, origin)?;
+    let results = answers
+        .into_iter()
+        .map(|(engine, bytes)| {
+            decode::<O>(&bytes).map_err(|err| broken(engine, &format!("bad output: {err}")))
+        })
+        .collect::<Result<Vec<O>>>()?;
+    Ok(Mapped::finish(
+        results,
+        spans,
+        "cluster",
+        workers,
+        options.trace,
+        origin,
+    ))
+}
+
+/// [`run`] on bytes: every answer in input order, and the spans.
+fn run_tasks(
+    engines: &mut [&mut Engine],
+    index: &[u32],
+    inputs: &dyn Tasks,
+    plan: Plan,
+    options: &MapOptions,
+    origin: std::time::Instant,
+) -> Result<(Vec<Answer>, Vec<Span>)> {
     let origin_ns = monotonic_ns();
     let ticker = crate::backends::Ticker::new(options, inputs.len(), origin);
     let ticker = &ticker;
@@ -134,14 +190,19 @@ where
         wake: Condvar::new(),
     };
     let shared = &shared;
+    let pids: Vec<u32> = engines.iter().map(|e| e.pid).collect();
     std::thread::scope(|scope| {
+        if let Some(timeout) = options.timeout {
+            let pids = &pids;
+            scope.spawn(move || watch(shared, origin + timeout, timeout, pids));
+        }
         for (e, engine) in engines.iter_mut().enumerate() {
             let (id, pid) = (engine.id, engine.pid);
             let kernel = index[e];
             let (stdin, stdout) = (&mut engine.stdin, &mut engine.stdout);
             scope.spawn(move || writer(shared, e, kernel, window, inputs, stdin));
             scope.spawn(move || {
-                reader::<I, O>(
+                reader(
                     shared, e, id, pid, balanced, inputs, stdout, options, origin_ns, ticker,
                 )
             });
@@ -160,23 +221,55 @@ where
     if let Some(error) = error {
         return Err(error);
     }
-    let results = results.into_iter().flatten().collect();
-    Ok(Mapped::finish(
-        results,
-        spans,
-        "cluster",
-        workers,
-        options.trace,
-        origin,
-    ))
+    Ok((results.into_iter().flatten().collect(), spans))
 }
 
-fn writer<I: serde::Serialize, O>(
-    shared: &Shared<O>,
+/// Ends the map at `deadline`: fails it with [`Error::TimedOut`] naming the tasks in flight, and
+/// kills the engines running them (their readers see the end of their stdout; the caller reaps
+/// and replaces them).
+fn watch(
+    shared: &Shared,
+    deadline: std::time::Instant,
+    timeout: std::time::Duration,
+    pids: &[u32],
+) {
+    let mut st = shared.lock();
+    while !st.finished() {
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            let mut running: Vec<usize> = st.in_flight.iter().flatten().copied().collect();
+            running.sort_unstable();
+            st.fail(Error::TimedOut {
+                backend: "cluster",
+                seconds: timeout.as_secs_f64(),
+                running,
+            });
+            for (e, &pid) in pids.iter().enumerate() {
+                if !st.in_flight[e].is_empty() {
+                    st.dead[e] = true;
+                    // SAFETY: kill has no memory preconditions; the engine is our unreaped child.
+                    unsafe {
+                        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+                    }
+                }
+            }
+            drop(st);
+            shared.wake.notify_all();
+            return;
+        }
+        st = shared
+            .wake
+            .wait_timeout(st, deadline - now)
+            .map_or_else(|p| p.into_inner().0, |(g, _)| g);
+    }
+}
+
+fn writer(
+    shared: &Shared,
     e: usize,
     kernel: u32,
     window: Option<usize>,
-    inputs: &[I],
+    inputs: &dyn Tasks,
     stdin: &mut impl Write,
 ) {
     loop {
@@ -204,7 +297,7 @@ fn writer<I: serde::Serialize, O>(
         };
         shared.wake.notify_all();
         let sent = batch.iter().try_for_each(|&task| {
-            let input = encode(&inputs[task])?;
+            let input = inputs.encode(task)?;
             let id = task as u64;
             write_frame(stdin, &Request::Task { id, kernel, input })
         });
@@ -216,13 +309,13 @@ fn writer<I: serde::Serialize, O>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn reader<I: Debug, O: DeserializeOwned>(
-    shared: &Shared<O>,
+fn reader(
+    shared: &Shared,
     e: usize,
     engine_id: usize,
     pid: u32,
     balanced: bool,
-    inputs: &[I],
+    inputs: &dyn Tasks,
     stdout: &mut impl BufRead,
     options: &MapOptions,
     origin_ns: u64,
@@ -240,36 +333,30 @@ fn reader<I: Debug, O: DeserializeOwned>(
             }
         }
         let reply = read_frame::<Reply>(stdout);
-        // Decode outside the lock: outputs can be large (a block of squares).
-        let decoded = match &reply {
-            Ok(Some(Reply::Done { output, .. })) => Some(decode::<O>(output)),
-            _ => None,
-        };
         let mut st = shared.lock();
         match reply {
-            Ok(Some(Reply::Done { id, start, end, .. })) => {
+            Ok(Some(Reply::Done {
+                id,
+                start,
+                end,
+                output,
+            })) => {
                 let task = id as usize;
                 let (count, busy) = st.answered[e];
                 st.answered[e] = (count + 1, busy + end.saturating_sub(start));
                 if st.in_flight[e].pop_front() != Some(task) {
                     st.fail(broken(engine_id, "answered a task it was not sent"));
                 } else if st.results[task].is_none() {
-                    match decoded {
-                        Some(Ok(out)) => {
-                            st.results[task] = Some(out);
-                            st.done += 1;
-                            ticker.add(1);
-                            if options.trace {
-                                st.spans.push(Span {
-                                    task,
-                                    worker: engine_id,
-                                    start: seconds(start),
-                                    end: seconds(end),
-                                });
-                            }
-                        }
-                        Some(Err(err)) => st.fail(broken(engine_id, &format!("bad output: {err}"))),
-                        None => {}
+                    st.results[task] = Some((engine_id, output));
+                    st.done += 1;
+                    ticker.add(1);
+                    if options.trace {
+                        st.spans.push(Span {
+                            task,
+                            worker: engine_id,
+                            start: seconds(start),
+                            end: seconds(end),
+                        });
                     }
                 }
             }
@@ -280,9 +367,7 @@ fn reader<I: Debug, O: DeserializeOwned>(
                     backend: "cluster",
                     worker: engine_id,
                     task,
-                    input: inputs
-                        .get(task)
-                        .map_or_else(String::new, |x| format!("{x:?}")),
+                    input: inputs.describe(task),
                     message,
                 });
             }
@@ -300,7 +385,7 @@ fn reader<I: Debug, O: DeserializeOwned>(
                         backend: "cluster",
                         worker: engine_id,
                         task,
-                        input: format!("{:?}", inputs[task]),
+                        input: inputs.describe(task),
                         message: format!("engine {engine_id} (pid {pid}) died"),
                     });
                 } else if !alive {

@@ -123,7 +123,18 @@ fn run_on<I: RemoteInput, O: RemoteOutput>(
     }
     let index = resolve(&engines, kernel)?;
     let plan = plan(&engines)?;
-    schedule::run(&mut engines, &index, inputs, plan, options, workers)
+    let mapped = schedule::run(&mut engines, &index, inputs, plan, options, workers);
+    if matches!(mapped, Err(Error::TimedOut { .. })) {
+        // The engines the timeout killed are reaped and replaced, so the cluster goes on.
+        for engine in guard.iter_mut().filter(|e| !e.alive) {
+            let _ = engine.child.kill();
+            let _ = engine.child.wait();
+            if let Ok(fresh) = super::locate::spawn(cluster.program(), engine.id) {
+                *engine = fresh;
+            }
+        }
+    }
+    mapped
 }
 
 impl<'a> LoadBalancedView<'a> {

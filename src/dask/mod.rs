@@ -98,7 +98,7 @@ impl Client {
     ///
     /// [`Error::ZeroWorkers`] for zero workers, [`Error::Backend`] when threads cannot start.
     pub fn new(workers: usize) -> Result<Self> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         let pool = Pool::new(workers)?;
         Ok(Client { pool, workers })
     }

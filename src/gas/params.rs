@@ -75,7 +75,9 @@ impl GasParams {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for N = 0, steps = 0, a box side, temperature, mass or time step
+    /// [`Error::TooLarge`] when the run's [`memory_estimate`](Self::memory_estimate) is more
+    /// than the free memory; [`Error::InvalidInput`] for N = 0, steps = 0, more particle-steps than
+    /// [`max_particle_steps`](crate::limits::max_particle_steps), a box side, temperature, mass or time step
     /// that is not a finite number > 0, or `record_every` = 0.
     ///
     /// # Examples
@@ -121,6 +123,33 @@ impl GasParams {
             return Err(Error::invalid(
                 "record interval (--record-every)",
                 "got 0; record every 1 or more steps",
+            ));
+        }
+        let frames = self.steps / self.recording_interval() + 1;
+        crate::limits::check_memory(
+            "this gas run",
+            self.memory_estimate(),
+            format!(
+                "it keeps 24 B per particle ({} particles) and {frames} frames for each of the {} \
+                 recorded paths; ask for fewer --particles, or record fewer frames (--record, \
+                 --record-every)",
+                self.particles,
+                self.record.min(self.particles)
+            ),
+        )?;
+        let work = (self.particles as u64).saturating_mul(self.steps as u64);
+        let max = crate::limits::max_particle_steps()?;
+        if work > max {
+            return Err(Error::invalid(
+                "run length (--particles × --steps)",
+                format!(
+                    "{} particles × {} steps = {work:.1e} particle-steps is more than the {max:.1e} \
+                     one run may take (at about 10^9 per second on two cores); take fewer steps or \
+                     particles, or set {} to raise the bound",
+                    self.particles,
+                    self.steps,
+                    crate::limits::MAX_PARTICLE_STEPS_VAR
+                ),
             ));
         }
         Ok(())
@@ -176,6 +205,36 @@ impl GasParams {
     pub fn recording_interval(&self) -> usize {
         self.record_every
             .unwrap_or_else(|| self.default_record_every())
+    }
+
+    /// About how many bytes a run of these parameters holds at its peak: every particle's
+    /// initial speed (kept for the fit and the histogram, twice while the blocks' results are
+    /// combined), one task and one outcome per block, and the recorded paths (16 B per frame and
+    /// particle). What [`simulate`](crate::workloads::simulate) checks against the free memory
+    /// before it allocates anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::gas::GasParams;
+    ///
+    /// let small = GasParams::default().memory_estimate();
+    /// assert!(small < 10 << 20, "{small}"); // the exercise's 100 particles: well under 10 MiB
+    /// let huge = GasParams { particles: 1_000_000_000_000, ..GasParams::default() };
+    /// assert!(huge.memory_estimate() > 16_000_000_000_000); // 16 B of speeds per particle at least
+    /// ```
+    pub fn memory_estimate(&self) -> u64 {
+        let n = self.particles as u64;
+        let len = super::block_len(self.particles) as u64;
+        let blocks = n.div_ceil(len.max(1));
+        let per_block = (std::mem::size_of::<super::GasBlock>()
+            + std::mem::size_of::<super::BlockOutcome>()) as u64;
+        let every = self.recording_interval().max(1) as u64;
+        let frames = (self.steps as u64 / every).saturating_add(2);
+        let recorded = (self.record as u64).min(n);
+        n.saturating_mul(3 * 8)
+            .saturating_add(blocks.saturating_mul(per_block))
+            .saturating_add(recorded.saturating_mul(frames).saturating_mul(16))
     }
 
     /// The pressure of the 2-D ideal gas at the nominal temperature, `N k T / L²` (N/m).

@@ -90,7 +90,64 @@ impl std::fmt::Display for Svg {
     }
 }
 
-/// Renders `chart` to an SVG document.
+/// A figure of parlab's own (bar chart, histogram, trajectories, task stream, summary table),
+/// drawn by code compiled into parlab.
+///
+/// [`svg`] and [`save`] take `&dyn Figure`, not a generic chart: a notebook cell that draws then
+/// compiles one function call instead of instantiating plotters' drawing code for the chart
+/// type, which keeps drawing cells under a second in evcxr. For a [`Chart`] of your own, use
+/// [`chart_svg`] and [`chart_save`].
+pub trait Figure {
+    /// The figure as an SVG document.
+    ///
+    /// # Errors
+    ///
+    /// As [`chart_svg`].
+    fn to_svg(&self) -> Result<Svg>;
+
+    /// Writes the figure to `path` (`.png` or `.svg`).
+    ///
+    /// # Errors
+    ///
+    /// As [`chart_save`].
+    fn save_to(&self, path: &Path) -> Result<()>;
+}
+
+/// Each chart type is a [`Figure`] through one concrete (not generic) impl, so its drawing code
+/// is compiled here, once.
+macro_rules! figures {
+    ($($chart:ty),* $(,)?) => {$(
+        impl Figure for $chart {
+            fn to_svg(&self) -> Result<Svg> {
+                chart_svg(self)
+            }
+
+            fn save_to(&self, path: &Path) -> Result<()> {
+                chart_save(self, path)
+            }
+        }
+    )*};
+}
+
+figures!(
+    BarChart,
+    Histogram,
+    Trajectories,
+    crate::backends::TaskStream,
+    crate::table::Table,
+);
+
+impl<F: Figure + ?Sized> Figure for &F {
+    fn to_svg(&self) -> Result<Svg> {
+        (**self).to_svg()
+    }
+
+    fn save_to(&self, path: &Path) -> Result<()> {
+        (**self).save_to(path)
+    }
+}
+
+/// Renders `figure` to an SVG document; in a notebook, a cell ending in `svg(&figure)?` shows it.
 ///
 /// # Errors
 ///
@@ -107,18 +164,11 @@ impl std::fmt::Display for Svg {
 /// assert!(picture.as_str().contains("rayon"));
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn svg<C: Chart>(chart: &C) -> Result<Svg> {
-    register_font()?;
-    let mut buffer = String::new();
-    {
-        let area = SVGBackend::with_string(&mut buffer, chart.size()).into_drawing_area();
-        chart.draw(&area).map_err(plot_error)?;
-        area.present().map_err(plot_error)?;
-    }
-    Ok(Svg(buffer))
+pub fn svg(figure: &dyn Figure) -> Result<Svg> {
+    figure.to_svg()
 }
 
-/// Writes `chart` to `path`: PNG for a `.png` name, SVG for `.svg`.
+/// Writes `figure` to `path`: PNG for a `.png` name, SVG for `.svg`.
 ///
 /// # Errors
 ///
@@ -131,13 +181,66 @@ pub fn svg<C: Chart>(chart: &C) -> Result<Svg> {
 /// use parlab::plot::{save, BarChart};
 ///
 /// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5)]);
-/// let path = std::env::temp_dir().join("parlab-doc-bars.png");
+/// let path = std::env::temp_dir().join("parlab-doc-bars-figure.svg");
 /// save(&chart, &path)?;
-/// assert!(std::fs::metadata(&path)?.len() > 1000);
+/// assert!(std::fs::read_to_string(&path)?.contains("sequential"));
 /// assert!(save(&chart, "chart.gif").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
+pub fn save(figure: &dyn Figure, path: impl AsRef<Path>) -> Result<()> {
+    figure.save_to(path.as_ref())
+}
+
+/// Renders any [`Chart`], yours included, to an SVG document. parlab's own charts are
+/// [`Figure`]s: draw them with [`svg`].
+///
+/// # Errors
+///
+/// [`Error::Plot`] when drawing fails.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::plot::{chart_svg, BarChart};
+///
+/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5), ("rayon".into(), 0.8)]);
+/// let picture = chart_svg(&chart)?;
+/// assert!(picture.as_str().starts_with("<svg"));
+/// assert!(picture.as_str().contains("rayon"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn chart_svg<C: Chart>(chart: &C) -> Result<Svg> {
+    register_font()?;
+    let mut buffer = String::new();
+    {
+        let area = SVGBackend::with_string(&mut buffer, chart.size()).into_drawing_area();
+        chart.draw(&area).map_err(plot_error)?;
+        area.present().map_err(plot_error)?;
+    }
+    Ok(Svg(buffer))
+}
+
+/// Writes any [`Chart`] to `path`: PNG for a `.png` name, SVG for `.svg`. parlab's own charts
+/// are [`Figure`]s: write them with [`save`].
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for another extension, [`Error::Io`] or [`Error::Plot`] when writing
+/// fails.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::plot::{chart_save, BarChart};
+///
+/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5)]);
+/// let path = std::env::temp_dir().join("parlab-doc-bars.png");
+/// chart_save(&chart, &path)?;
+/// assert!(std::fs::metadata(&path)?.len() > 1000);
+/// assert!(chart_save(&chart, "chart.gif").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn chart_save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
     let ext = path
         .extension()
@@ -145,7 +248,7 @@ pub fn save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("svg") => {
-            let doc = svg(chart)?;
+            let doc = chart_svg(chart)?;
             std::fs::write(path, doc.0).map_err(|source| Error::io("write", path, source))
         }
         Some("png") => {

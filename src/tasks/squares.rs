@@ -158,7 +158,7 @@ pub const BLOCK: u32 = 1 << 14;
 /// assert_eq!(blocks.iter().map(|b| b.len).sum::<u32>(), 40_000);
 /// ```
 pub fn blocks(start: u32, count: u64) -> Result<Vec<Block>> {
-    let end = u64::from(start) + count;
+    let end = u64::from(start).saturating_add(count);
     if end > 1 << 32 {
         return Err(Error::invalid(
             "seed range",

@@ -140,7 +140,7 @@ impl BackendKind {
     ///
     /// [`Error::ZeroWorkers`] for `workers == 0`; [`Error::Backend`] when the pool cannot start.
     pub fn build(self, workers: usize) -> Result<AnyBackend> {
-        crate::error::check_workers(workers)?;
+        crate::limits::check_workers(workers)?;
         Ok(match self {
             BackendKind::Sequential => AnyBackend::Sequential(Sequential),
             BackendKind::Threads => AnyBackend::Threads(Threads::new(workers)?),

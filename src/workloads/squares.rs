@@ -70,6 +70,24 @@ fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
     Ok((start, count))
 }
 
+/// Bytes a map over `count` seeds holds per seed: the blocks' results, then their concatenation.
+const BYTES_PER_SEED: u64 = 8;
+
+/// Bytes per seed of the one-task-per-seed I/O variant: the task, its result, and the backend's
+/// bookkeeping for one task (a thread executor's job, channel and future).
+const BYTES_PER_IO_TASK: u64 = 256;
+
+/// Fails with [`Error::TooLarge`] when `count` seeds at `per_seed` bytes would not fit in memory.
+fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
+    crate::limits::check_memory(
+        "squaring these seeds",
+        count.saturating_mul(per_seed),
+        format!(
+            "it keeps about {per_seed} B per seed ({count} seeds); ask for fewer seeds (--count)"
+        ),
+    )
+}
+
 /// Squares the seeds in `seeds` on `backend`, in blocks of
 /// [`BLOCK`](crate::tasks::squares::BLOCK) seeds: the module's
 /// `pool.map(random_square, range(1_000_000))`.
@@ -116,6 +134,7 @@ pub fn squares_with<B: Backend + ?Sized>(
     options: &MapOptions,
 ) -> Result<SquaresRun> {
     let (start, count) = seed_range(&seeds)?;
+    check_seed_memory(count, BYTES_PER_SEED)?;
     let blocks = blocks(start, count)?;
     let mapped = backend.map_with(&SquareBlocks, &blocks, options)?;
     Ok(SquaresRun {
@@ -167,6 +186,7 @@ pub fn squares_io_with<B: Backend + ?Sized>(
     options: &MapOptions,
 ) -> Result<SquaresRun> {
     let (start, count) = seed_range(&seeds)?;
+    check_seed_memory(count, BYTES_PER_IO_TASK)?;
     let tasks: Vec<(u32, Duration)> = (u64::from(start)..u64::from(start) + count)
         .map(|s| (s as u32, pause))
         .collect();

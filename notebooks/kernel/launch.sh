@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The "Rust (parlab)" Jupyter kernel: evcxr_jupyter with a build folder that outlives the kernel.
+#
+# evcxr builds every dependency of a notebook (parlab, rayon, plotters, ...) in a fresh temporary
+# folder at each kernel start unless EVCXR_TMPDIR names a folder to keep. This launcher gives each
+# running kernel its own kept folder, a "slot" under ~/.cache/parlab/evcxr, held with flock for the
+# kernel's lifetime: the next kernel reuses the compiled dependencies (cargo rebuilds only what
+# changed, parlab's sources included), and two notebooks open at once get two slots instead of
+# clashing. An EVCXR_TMPDIR set by the caller wins.
+set -euo pipefail
+# evcxr runs cargo and rustc; JupyterLab may be started from a shell without rustup's PATH.
+case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) PATH=$HOME/.cargo/bin:$PATH ;; esac
+# Each cell is a shared library that needs Rust's libstd-*.so. Its RUNPATH is relative to the
+# build folder, and rustc gets it wrong for folders under $HOME (one `..` too many): dlopen
+# fails. Naming the toolchain's library folder here makes every build folder work.
+if libdir=$(rustc --print target-libdir 2>/dev/null); then
+  export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
+EVCXR=${PARLAB_EVCXR_JUPYTER:-@EVCXR_JUPYTER@}
+[ -x "$EVCXR" ] || EVCXR=$(command -v evcxr_jupyter)
+if [ -z "${EVCXR_TMPDIR:-}" ]; then
+  base=${PARLAB_EVCXR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parlab/evcxr}
+  for n in $(seq 0 63); do
+    dir=$base/slot-$n
+    mkdir -p "$dir"
+    exec {lock}>"$dir/.lock"
+    if flock -n "$lock"; then
+      # The lock stays with this process (and evcxr, which it becomes) until the kernel exits.
+      export EVCXR_TMPDIR=$dir
+      break
+    fi
+    exec {lock}>&-
+  done
+fi
+exec "$EVCXR" "$@"

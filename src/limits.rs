@@ -1,0 +1,206 @@
+//! What this machine allows: how many workers a backend may start and how much memory a run may
+//! take, checked *before* anything is started or allocated, so that a mistyped number is an
+//! error that says the bound (and how to change it) instead of a hang or an abort.
+
+use crate::{Error, Result};
+
+/// Environment variable that sets the most workers (threads, processes or engines) one backend
+/// may have, instead of [`max_workers`]' default.
+pub const MAX_WORKERS_VAR: &str = "PARLAB_MAX_WORKERS";
+
+/// Environment variable that sets the most particle-steps (particles × steps) one gas run may
+/// take, instead of [`max_particle_steps`]' default.
+pub const MAX_PARTICLE_STEPS_VAR: &str = "PARLAB_MAX_PARTICLE_STEPS";
+
+/// The most particle-steps one gas run may take by default: about two minutes on two cores of a
+/// 2020s machine (≈10⁹ particle-steps per second); the exercise takes 10⁵.
+const DEFAULT_PARTICLE_STEPS: u64 = 100_000_000_000;
+
+/// The most particle-steps (particles × steps) one gas run may take:
+/// `$PARLAB_MAX_PARTICLE_STEPS` when set, else 10¹¹. A run past it is refused up front, since
+/// it would hold the machine for longer than anyone means by mistake.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when `$PARLAB_MAX_PARTICLE_STEPS` is set but is not a whole number ≥ 1.
+///
+/// # Examples
+///
+/// ```
+/// assert!(parlab::limits::max_particle_steps()? >= 1);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn max_particle_steps() -> Result<u64> {
+    match std::env::var_os(MAX_PARTICLE_STEPS_VAR) {
+        None => Ok(DEFAULT_PARTICLE_STEPS),
+        Some(text) => {
+            let text = text.to_string_lossy();
+            match text.trim().parse::<u64>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(Error::invalid(
+                    "particle-step bound",
+                    format!("{MAX_PARTICLE_STEPS_VAR}={text:?} is not a whole number >= 1; unset it or set e.g. {MAX_PARTICLE_STEPS_VAR}=1000000000000"),
+                )),
+            }
+        }
+    }
+}
+
+/// Workers per core allowed by default (I/O-bound maps want more workers than cores).
+const PER_CORE: usize = 32;
+
+/// The default bound never goes below this, even on one core.
+const FLOOR: usize = 64;
+
+/// The most workers one backend may have on this machine: `$PARLAB_MAX_WORKERS` when set, else
+/// 32 per core and at least 64, and never more than the process limit (`RLIMIT_NPROC`) and the
+/// kernel's thread limit allow.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when `$PARLAB_MAX_WORKERS` is set but is not a whole number ≥ 1.
+///
+/// # Examples
+///
+/// ```
+/// let max = parlab::limits::max_workers()?;
+/// assert!(max >= 1);
+/// // Asking for more is an error that says the bound and how to raise it.
+/// let err = parlab::backends::Threads::new(max + 1).unwrap_err();
+/// assert!(err.to_string().contains("PARLAB_MAX_WORKERS"), "{err}");
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn max_workers() -> Result<usize> {
+    if let Some(text) = std::env::var_os(MAX_WORKERS_VAR) {
+        let text = text.to_string_lossy();
+        return match text.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(Error::invalid(
+                "worker bound",
+                format!("{MAX_WORKERS_VAR}={text:?} is not a whole number >= 1; unset it or set e.g. {MAX_WORKERS_VAR}=256"),
+            )),
+        };
+    }
+    Ok(default_max_workers())
+}
+
+/// 32 per core, at least 64, within the machine's process and thread limits.
+fn default_max_workers() -> usize {
+    let mut max = (PER_CORE * crate::error::cores()).max(FLOOR);
+    if let Some(nproc) = process_limit() {
+        max = max.min((nproc / 2).max(1));
+    }
+    if let Some(threads) = read_number("/proc/sys/kernel/threads-max") {
+        max = max.min((threads / 4).max(1) as usize);
+    }
+    max
+}
+
+/// `RLIMIT_NPROC`, when it is finite.
+fn process_limit() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid out-pointer for getrlimit.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur as usize)
+}
+
+fn read_number(path: &str) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// `workers` when it is at least 1 and at most [`max_workers`]: the one check every constructor
+/// of a pool, cluster or split makes.
+pub(crate) fn check_workers(workers: usize) -> Result<usize> {
+    if workers == 0 {
+        return Err(Error::zero_workers());
+    }
+    let max = max_workers()?;
+    if workers > max {
+        return Err(Error::TooManyWorkers {
+            asked: workers,
+            max,
+            cores: crate::error::cores(),
+        });
+    }
+    Ok(workers)
+}
+
+/// The memory the kernel says is available to new allocations (`MemAvailable` in
+/// `/proc/meminfo`), in bytes; `None` where there is no such file.
+///
+/// # Examples
+///
+/// ```
+/// if let Some(bytes) = parlab::limits::available_memory() {
+///     assert!(bytes > 0);
+/// }
+/// ```
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.saturating_mul(1024))
+}
+
+/// Fails with [`Error::TooLarge`] when `bytes` (what `what` would need) is more than the memory
+/// available now; `hint` says what to ask for instead.
+pub(crate) fn check_memory(what: &'static str, bytes: u64, hint: impl Into<String>) -> Result<()> {
+    match available_memory() {
+        Some(available) if bytes > available => Err(Error::TooLarge {
+            what,
+            needed: bytes,
+            available,
+            hint: hint.into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `bytes` for people: `"23.6 GiB"`, `"512 B"`.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(parlab::limits::human_bytes(3 << 30), "3.0 GiB");
+/// assert_eq!(parlab::limits::human_bytes(512), "512 B");
+/// ```
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_sane_and_memory_checks_say_the_figures() {
+        let max = default_max_workers();
+        assert!(max >= 1);
+        assert!(matches!(check_workers(0), Err(Error::ZeroWorkers { .. })));
+        assert!(check_workers(1).is_ok());
+        match check_memory("a test", u64::MAX, "ask for less") {
+            Err(e @ Error::TooLarge { .. }) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("16.0 EiB") && text.contains("ask for less"),
+                    "{text}"
+                );
+            }
+            other => assert!(available_memory().is_none(), "{other:?}"),
+        }
+        assert!(check_memory("a test", 1, "").is_ok());
+    }
+}

@@ -1,0 +1,157 @@
+//! The bad-input sweep of the library: every public constructor and workload with zero, huge,
+//! NaN, infinite and out-of-range values returns a typed error, quickly, and never panics.
+
+use std::time::{Duration, Instant};
+
+use parlab::cluster::Cluster;
+use parlab::dask::{Client, Dask};
+use parlab::gas::GasParams;
+use parlab::prelude::*;
+
+/// Runs `f`, which must fail within 5 s; returns the message.
+fn fails<T: std::fmt::Debug>(what: &str, f: impl FnOnce() -> Result<T>) -> String {
+    let started = Instant::now();
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{what} took {took:?}");
+    match out {
+        Ok(Err(e)) => e.to_string(),
+        Ok(Ok(v)) => panic!("{what} succeeded: {v:?}"),
+        Err(_) => panic!("{what} panicked"),
+    }
+}
+
+#[test]
+fn every_constructor_refuses_zero_and_huge_worker_counts() {
+    for workers in [0, 100_000, usize::MAX] {
+        let mut messages = vec![
+            fails("Threads", || Threads::new(workers)),
+            fails("RayonPool", || RayonPool::new(workers)),
+            fails("ThreadExecutor", || ThreadExecutor::new(workers)),
+            fails("ProcessPool", || ProcessPool::new(workers)),
+            fails("ProcessExecutor", || ProcessExecutor::new(workers)),
+            fails("Parallel", || Parallel::new(workers)),
+            fails("Cluster", || Cluster::start(workers)),
+            fails("Dask", || Dask::new(workers)),
+            fails("Client", || Client::new(workers)),
+        ];
+        for kind in BackendKind::ALL
+            .into_iter()
+            .filter(|k| *k != BackendKind::Sequential)
+        {
+            messages.push(fails(kind.name(), || kind.build(workers)));
+        }
+        for m in messages {
+            let expected = if workers == 0 {
+                "at least 1 worker"
+            } else {
+                "PARLAB_MAX_WORKERS"
+            };
+            assert!(m.contains(expected), "{workers}: {m}");
+        }
+    }
+}
+
+#[test]
+fn workloads_refuse_out_of_range_requests() {
+    let pool = Sequential;
+    let m = fails("squares past u32", || {
+        squares(&pool, 4_000_000_000..5_000_000_000)
+    });
+    assert!(m.contains("32-bit"), "{m}");
+    let m = fails("squares from u64::MAX", || {
+        squares(&pool, u64::MAX - 1..u64::MAX)
+    });
+    assert!(m.contains("32-bit"), "{m}");
+    let m = fails("squares_io past u32", || {
+        squares_io(&pool, 0..u64::MAX, Duration::ZERO)
+    });
+    assert!(m.contains("32-bit"), "{m}");
+    let m = fails("prime 0", || check_prime(&pool, 0));
+    assert!(m.contains("positive integer"), "{m}");
+}
+
+#[test]
+fn gas_parameters_are_checked_before_anything_runs() {
+    let base = GasParams::default();
+    let floats = [
+        0.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -1e300,
+    ];
+    let mut bad: Vec<GasParams> = Vec::new();
+    for v in floats {
+        bad.push(GasParams {
+            box_side: v,
+            ..base.clone()
+        });
+        bad.push(GasParams {
+            temperature: v,
+            ..base.clone()
+        });
+        bad.push(GasParams {
+            mass_amu: v,
+            ..base.clone()
+        });
+        bad.push(GasParams {
+            dt: Some(v),
+            ..base.clone()
+        });
+    }
+    bad.push(GasParams {
+        particles: 0,
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        steps: 0,
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        record_every: Some(0),
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        steps: usize::MAX,
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        particles: usize::MAX,
+        steps: 1,
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        particles: 1_000_000_000_000,
+        steps: 1,
+        ..base.clone()
+    });
+    bad.push(GasParams {
+        record_every: Some(1),
+        steps: 1_000_000_000,
+        particles: 10,
+        ..base.clone()
+    });
+    for params in bad {
+        let m = fails("simulate", || simulate(&Sequential, &params));
+        assert!(
+            m.starts_with("invalid") || m.contains("of memory"),
+            "{params:?}: {m}"
+        );
+    }
+}
+
+#[test]
+fn the_memory_check_says_the_figures() {
+    let params = GasParams {
+        particles: 1_000_000_000_000,
+        steps: 1,
+        ..GasParams::default()
+    };
+    let m = fails("simulate", || simulate(&Sequential, &params));
+    assert!(
+        m.contains("TiB of memory") && m.contains("is available"),
+        "{m}"
+    );
+}
