@@ -98,7 +98,8 @@ impl Chart for CpuTrace {
 }
 
 /// Two charts, `.0` above `.1`, in one picture: for example a task stream over the CPU chart of
-/// the same run.
+/// the same run (that pair is a [`Figure`](super::Figure) for [`svg`](super::svg) and
+/// [`save`](super::save); other pairs draw with [`chart_svg`](super::chart_svg)).
 ///
 /// # Examples
 ///

@@ -134,6 +134,8 @@ figures!(
     Histogram,
     Trajectories,
     crate::backends::TaskStream,
+    crate::backends::CpuTrace,
+    Stacked<crate::backends::TaskStream, crate::backends::CpuTrace>,
     crate::table::Table,
 );
 
