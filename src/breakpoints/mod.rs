@@ -14,6 +14,7 @@ use crate::workloads::kernels::ModuleScan;
 use crate::Result;
 
 mod reading;
+mod words;
 
 /// Breakpoint 1 of the module.
 #[derive(Clone, Copy, Debug, Default)]
