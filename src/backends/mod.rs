@@ -17,6 +17,9 @@
 //! | [`Cluster`](crate::cluster::Cluster) | `ipyparallel` | engine processes, kernels by name |
 //! | [`Dask`](crate::dask::Dask) | `dask` | a task graph, one task per partition |
 //!
+//! [`CpuMonitor`] watches the machine's cores while any of them runs (per-core busy time from
+//! `/proc/stat`), the Resource Monitor of the module as a value.
+//!
 //! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
 
 use std::fmt::Debug;
@@ -26,6 +29,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::Result;
 
+mod cpu;
 mod fork;
 mod future;
 mod joblib;
@@ -40,6 +44,7 @@ mod threads;
 mod trace;
 mod watchdog;
 
+pub use cpu::{CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
 pub use future::Future;
 pub use joblib::{Parallel, Prefer};
 pub use process_executor::ProcessExecutor;

@@ -77,6 +77,9 @@ pub struct GasArgs {
     /// Write the warm-up histogram (100000 speeds, 50 bins, against P(v)) to this .png or .svg.
     #[arg(long, value_name = "FILE")]
     histogram: Option<PathBuf>,
+    /// Draw per-core CPU utilization during the run into FILE (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    cpu: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -87,9 +90,14 @@ pub(crate) fn run(args: GasArgs) -> Result<()> {
     let params = args.physics.params();
     params.check()?;
     let backend = args.backend.build(args.workers.unwrap_or_else(cpu_count))?;
+    super::cpu::check_figure("--out", args.out.as_deref())?;
+    super::cpu::check_figure("--histogram", args.histogram.as_deref())?;
+    let watch = super::cpu::Watch::start(args.cpu.as_deref())?;
     let run = simulate(&backend, &params)?;
+    let cpu_trace = watch.stop()?;
     if args.json {
-        super::print_json(&run)?;
+        let value = serde_json::to_value(&run).map_err(|e| crate::Error::Json(e.to_string()))?;
+        super::print_json(&super::cpu::with_cpu(value, cpu_trace.as_ref()))?;
     } else {
         println!("{run}");
     }

@@ -19,7 +19,9 @@ use crate::workloads::{
 use crate::{plot, table, Error, Result};
 
 mod bench;
+mod breakpoint;
 mod cluster;
+mod cpu;
 mod gas;
 mod interrupt;
 #[cfg(feature = "mpi")]
@@ -91,6 +93,9 @@ enum Command {
     /// Measure the kernels on 1 core and all cores, every backend's per-task overhead, and
     /// (with --python) the module's Python side by side.
     Bench(bench::BenchArgs),
+    /// Breakpoint 1 (15.1.2): the question asked on the terminal (or `--answer TEXT`), the
+    /// answer graded, and the experiment that settles it.
+    Breakpoint(breakpoint::BreakpointArgs),
     /// Exercise 1: a collisionless 2-D thermal gas; physics checks, trajectories, histogram.
     Gas(gas::GasArgs),
     /// Run a task across the ranks of an MPI job: `mpirun -n 4 parlab mpi prime N`.
@@ -121,6 +126,9 @@ struct RunArgs {
     /// Draw the task stream (which worker ran each task, when) into FILE (.png or .svg).
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    /// Draw per-core CPU utilization during the run into FILE (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    cpu: Option<PathBuf>,
     /// Progress while running: a bar on a terminal, plain lines otherwise (auto), or none.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
@@ -128,18 +136,8 @@ struct RunArgs {
 
 impl RunArgs {
     fn build(&self) -> Result<AnyBackend> {
-        if let Some(path) = &self.trace {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_lowercase);
-            if !matches!(ext.as_deref(), Some("png" | "svg")) {
-                return Err(Error::invalid(
-                    "--trace",
-                    format!("{} must end in .png or .svg", path.display()),
-                ));
-            }
-        }
+        cpu::check_figure("--trace", self.trace.as_deref())?;
+        cpu::check_figure("--cpu", self.cpu.as_deref())?;
         self.backend.build(self.workers.unwrap_or_else(cpu_count))
     }
 
@@ -226,6 +224,7 @@ fn run(cli: Cli) -> Result<()> {
             let backend = run.build()?;
             let seeds = u64::from(start)..u64::from(start).saturating_add(count);
             let reporter = Reporter::new(run.progress, "squares");
+            let watch = cpu::Watch::start(run.cpu.as_deref())?;
             let result = match io_sleep {
                 None => squares_with(&backend, seeds, &run.options(&reporter))?,
                 Some(s) => squares_io_with(
@@ -236,10 +235,14 @@ fn run(cli: Cli) -> Result<()> {
                     &run.options(&reporter),
                 )?,
             };
+            let cpu_trace = watch.stop()?;
             reporter.finish();
             run.save_trace(result.trace.as_ref())?;
             if run.json {
-                print_json(&squares_json(&result, count))
+                print_json(&cpu::with_cpu(
+                    squares_json(&result, count),
+                    cpu_trace.as_ref(),
+                ))
             } else {
                 println!("{result}");
                 Ok(())
@@ -248,11 +251,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Prime { n, run, method } => {
             let backend = run.build()?;
             let reporter = Reporter::new(run.progress, "prime");
+            let watch = cpu::Watch::start(run.cpu.as_deref())?;
             let answer = check_prime_with(&backend, n, method, &run.options(&reporter))?;
+            let cpu_trace = watch.stop()?;
             reporter.finish();
             run.save_trace(answer.trace.as_ref())?;
             if run.json {
-                print_json(&prime_json(&answer))
+                print_json(&cpu::with_cpu(prime_json(&answer), cpu_trace.as_ref()))
             } else {
                 println!("{answer}");
                 Ok(())
@@ -324,6 +329,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Gas(args) => gas::run(args),
+        Command::Breakpoint(args) => breakpoint::run(args),
     }
 }
 

@@ -7,6 +7,11 @@
 //! ([`stats`]): exact energy conservation, every position inside the box, the speed
 //! distribution, the mean speed and the ideal-gas pressure.
 //!
+//! Exercise 1 itself, the step function for one [`Particle`], is the student's to write:
+//! [`check_step`] says check by check whether it is right, and
+//! [`simulate_with_step`](crate::workloads::simulate_with_step) runs the gas with it on any
+//! backend; [`step_particle`] is the library's solution.
+//!
 //! This module is physics only: functions of data in, data out, with no backend, chart or
 //! command line in sight.
 //!
@@ -23,13 +28,17 @@
 //! ```
 
 mod block;
+mod check;
 pub mod motion;
 mod params;
+mod particle;
 pub mod sample;
 pub mod stats;
 
 pub use block::{block_len, run_block, BlockOutcome, GasBlock, Trajectory, BLOCK};
+pub use check::{check_step, StepCheck, StepReport};
 pub use motion::{advance, fold, free_flight, step_axis, ChunkState, Folded, WallHits};
 pub use params::{GasParams, ATOMIC_MASS_UNIT, BOLTZMANN, NITROGEN_AMU};
+pub use particle::{run_block_with, step_particle, Particle};
 pub use sample::{particle_rng, speed_cdf, speed_pdf, speed_quantile, speeds, Particles};
 pub use stats::{fit_test, kinetic_temperature, wall_pressure, FitTest};

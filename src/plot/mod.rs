@@ -10,6 +10,9 @@
 //! ([`GasRun::trajectory_chart`](crate::workloads::GasRun::trajectory_chart),
 //! [`warm_up_histogram`]).
 //!
+//! A [`CpuTrace`](crate::backends::CpuTrace) is a [`Chart`] too: per-core utilization over time,
+//! which [`Stacked`] puts under the task stream of the same run.
+//!
 //! This is the presentation layer: it reads values the layers below computed and never runs
 //! work itself.
 
@@ -21,6 +24,7 @@ use plotters::prelude::*;
 use crate::{Error, Result};
 
 mod bars;
+mod cpu;
 mod gas;
 mod histogram;
 mod table;
@@ -28,6 +32,7 @@ mod task_stream;
 mod trajectories;
 
 pub use bars::BarChart;
+pub use cpu::Stacked;
 pub use gas::warm_up_histogram;
 pub use histogram::Histogram;
 pub use task_stream::MERGE_ABOVE;
@@ -129,6 +134,8 @@ figures!(
     Histogram,
     Trajectories,
     crate::backends::TaskStream,
+    crate::backends::CpuTrace,
+    Stacked<crate::backends::TaskStream, crate::backends::CpuTrace>,
     crate::table::Table,
 );
 

@@ -5,13 +5,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::kernels::GasBlocks;
-use crate::backends::{Backend, RayonPool};
+use std::sync::Arc;
+
+use crate::backends::{Backend, Kernel, Mapped, RayonPool};
 use crate::gas::motion::advance_slices;
 use crate::gas::{
-    block_len, fit_test, kinetic_temperature, wall_pressure, BlockOutcome, GasBlock, GasParams,
-    Particles, Trajectory, WallHits, BLOCK,
+    block_len, fit_test, kinetic_temperature, run_block_with, wall_pressure, BlockOutcome,
+    GasBlock, GasParams, Particle, Particles, Trajectory, WallHits, BLOCK,
 };
-use crate::Result;
+use crate::{Error, Result};
 
 /// The outcome of a run, with its physics checks: a value that prints itself (`Display`),
 /// serializes to the CLI's JSON (`Serialize`; paths and speeds are left out) and makes charts
@@ -100,16 +102,117 @@ pub struct GasRun {
 /// ```
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
+    let mapped = backend.map(&GasBlocks, &blocks(params))?;
+    Ok(gas_run(backend, params, mapped))
+}
+
+/// [`simulate`] with the student's step function (Exercise 1): `step(&mut particle, dt, side)`
+/// moves each particle, block by block on `backend` ([`run_block_with`]); the result prints,
+/// serializes and plots like any [`GasRun`], so part (b) of the exercise is done with the
+/// student's own code. Check the step first with [`check_step`](crate::gas::check_step).
+///
+/// Wall hits (and so the pressure) are counted as velocity sign changes, exact while no particle
+/// crosses the box in one step.
+///
+/// # Errors
+///
+/// As [`simulate`]; a step that panics fails the run with the panic's message. The
+/// [`Cluster`](crate::cluster::Cluster) refuses: its engines are separate programs that do not
+/// have the closure (use a thread or process backend).
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{step_particle, Particle};
+/// use parlab::prelude::*;
+///
+/// let params = GasParams { particles: 200, steps: 300, ..GasParams::default() };
+/// let mine = simulate_with_step(&RayonPool::new(2)?, &params, step_particle)?;
+/// let library = simulate(&Sequential, &params)?;
+/// assert_eq!(mine.paths, library.paths);
+/// assert_eq!(mine.energy_drift, 0.0);
+/// // A step that loses 10 % of the speed at every bounce shows up in the run's checks.
+/// let lossy = |p: &mut Particle, dt: f64, side: f64| {
+///     let (vx, vy) = (p.vx, p.vy);
+///     step_particle(p, dt, side);
+///     if p.vx != vx { p.vx *= 0.9; }
+///     if p.vy != vy { p.vy *= 0.9; }
+/// };
+/// let leaky = simulate_with_step(&ProcessPool::new(2)?, &params, lossy)?;
+/// assert!(leaky.energy_drift < 0.0);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn simulate_with_step<B, S>(backend: &B, params: &GasParams, step: S) -> Result<GasRun>
+where
+    B: Backend + ?Sized,
+    S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
+{
+    params.check()?;
+    if backend.name() == "cluster" {
+        return Err(Error::Backend {
+            backend: "cluster",
+            message: "the cluster's engines are separate programs and cannot run your step \
+                      function (a closure in this process); run it on a thread or process \
+                      backend instead, e.g. RayonPool, ProcessPool or BackendKind::Rayon"
+                .into(),
+        });
+    }
+    let kernel = StepBlocks {
+        step: Arc::new(step),
+    };
+    let mapped = backend.map(&kernel, &blocks(params))?;
+    Ok(gas_run(backend, params, mapped))
+}
+
+/// The student's step function as a kernel: one block of particles per task. It has no
+/// remote name, so only in-process backends run it.
+struct StepBlocks<S> {
+    step: Arc<S>,
+}
+
+impl<S> Clone for StepBlocks<S> {
+    fn clone(&self) -> Self {
+        StepBlocks {
+            step: Arc::clone(&self.step),
+        }
+    }
+}
+
+impl<S> Kernel for StepBlocks<S>
+where
+    S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
+{
+    type Input = GasBlock;
+    type Output = BlockOutcome;
+
+    fn call(&self, block: &GasBlock) -> BlockOutcome {
+        run_block_with(block, &*self.step)
+    }
+
+    fn name(&self) -> &str {
+        "gas with your step function"
+    }
+}
+
+/// The gas cut into blocks of [`block_len`] particles, one task each.
+fn blocks(params: &GasParams) -> Vec<GasBlock> {
     let len = block_len(params.particles);
-    let blocks: Vec<GasBlock> = (0..params.particles)
+    (0..params.particles)
         .step_by(len)
         .map(|start| GasBlock {
             params: params.clone(),
             start,
             len: len.min(params.particles - start),
         })
-        .collect();
-    let mapped = backend.map(&GasBlocks, &blocks)?;
+        .collect()
+}
+
+/// The blocks' outcomes combined in block order, with the physics checks.
+fn gas_run<B: Backend + ?Sized>(
+    backend: &B,
+    params: &GasParams,
+    mapped: Mapped<BlockOutcome>,
+) -> GasRun {
     let mut total = BlockOutcome::default();
     for out in mapped.results {
         total.speeds.extend(out.speeds);
@@ -128,7 +231,7 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
     let kinetic_t = kinetic_temperature(total.energy_start, n);
     let pressure_ideal = total.energy_start / (side * side);
     let seconds = mapped.seconds;
-    Ok(GasRun {
+    GasRun {
         particles: n,
         steps: params.steps,
         dt,
@@ -155,7 +258,7 @@ pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<
         paths: total.paths,
         speeds: total.speeds,
         params: params.clone(),
-    })
+    }
 }
 
 impl std::fmt::Display for GasRun {

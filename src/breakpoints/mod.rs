@@ -13,6 +13,9 @@ use crate::workloads::check_prime;
 use crate::workloads::kernels::ModuleScan;
 use crate::Result;
 
+mod reading;
+mod words;
+
 /// Breakpoint 1 of the module.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Breakpoint1;
@@ -28,29 +31,49 @@ pub enum Stance {
     Unclear,
 }
 
-/// parlab's reply to an answer.
+/// parlab's reply to an answer: the question, the answer, the verdict and, once the answer
+/// could be read, why.
+///
+/// It prints itself (`Display`), shows as a coloured box in a notebook (`evcxr_display`) and
+/// serializes to the JSON of `parlab breakpoint 1 --json`: `question, answer, holds,
+/// explanation`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Feedback {
+    /// The question asked.
+    pub question: &'static str,
+    /// The answer, as given.
+    pub answer: String,
     /// What the answer was read as.
+    #[serde(skip)]
     pub stance: Stance,
-    /// Whether the answer holds (`None` when it could not be read).
+    /// Whether the answer holds: `None` when it could not be read (then ask again).
     pub holds: Option<bool>,
-    /// Why.
-    pub explanation: String,
+    /// Why; `None` until the answer could be read, so an unclear answer does not give it away.
+    pub explanation: Option<&'static str>,
 }
 
 impl std::fmt::Display for Feedback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verdict = match self.holds {
-            Some(true) => "Your answer holds.",
-            Some(false) => "Your answer does not hold.",
-            None => "Answer yes or no (and why), then run the cell again.",
-        };
-        write!(f, "{verdict}\n{}", self.explanation)
+        match (self.holds, self.explanation) {
+            (Some(true), Some(why)) => write!(f, "Your answer holds.\n{why}"),
+            (Some(false), Some(why)) => write!(f, "Your answer does not hold.\n{why}"),
+            _ if self.answer.trim().is_empty() => {
+                f.write_str("No answer yet: answer yes or no, and why.")
+            }
+            _ => f.write_str(
+                "parlab could not read a yes or a no in that answer. Answer yes or no, and why \
+                 (for example \"No, because ...\"), then try again.",
+            ),
+        }
     }
 }
 
 impl Feedback {
+    /// Whether the answer could be read (yes or no), so that there is a verdict.
+    pub fn is_graded(&self) -> bool {
+        self.holds.is_some()
+    }
+
     /// Shows the feedback as HTML in an evcxr notebook.
     pub fn evcxr_display(&self) {
         let colour = match self.holds {
@@ -58,7 +81,7 @@ impl Feedback {
             Some(false) => "firebrick",
             None => "gray",
         };
-        let text = self.to_string().replace('\n', "<br>");
+        let text = html_escape(&self.to_string()).replace('\n', "<br>");
         crate::display::evcxr(
             "text/html",
             &format!(
@@ -66,6 +89,13 @@ impl Feedback {
             ),
         );
     }
+}
+
+/// `text` with `&`, `<` and `>` escaped for HTML.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 const WHY: &str = "No. The sequential loop stops as soon as it reaches the factor, which lies \
@@ -82,8 +112,11 @@ impl Breakpoint1 {
 the first subinterval, would you expect the parallelized version of the prime-finding code to be \
 faster than the non-parallelized version? If not, why not?";
 
-    /// Reads a free-text answer ("no, because ...", "yes", "faster", "slower", ...) and says
-    /// whether it holds.
+    /// Reads a free-text answer the way people write ("no, because ...", "I would not expect it
+    /// to be faster", "serial is quicker", "probably not", "y") and says whether it holds; an
+    /// answer that says neither yes nor no ("maybe", "no idea", "?", nothing) gets no verdict
+    /// and no explanation, so it can be asked again. How answers are read: see the `reading`
+    /// notes in the source (negations, comparatives, hedges).
     ///
     /// # Examples
     ///
@@ -92,21 +125,65 @@ faster than the non-parallelized version? If not, why not?";
     ///
     /// let fb = Breakpoint1.check("No - the sequential loop finds the factor right away");
     /// assert_eq!((fb.stance, fb.holds), (Stance::No, Some(true)));
+    /// assert!(fb.explanation.unwrap().contains("waits for every other worker"));
+    /// assert_eq!(Breakpoint1.check("I would not expect it to be faster").holds, Some(true));
+    /// assert_eq!(Breakpoint1.check("The serial version is quicker").holds, Some(true));
     /// assert_eq!(Breakpoint1.check("yes, more cores are faster").holds, Some(false));
-    /// assert_eq!(Breakpoint1.check("").stance, Stance::Unclear);
+    /// let unclear = Breakpoint1.check("No idea");
+    /// assert_eq!((unclear.holds, unclear.explanation), (None, None));
     /// ```
     pub fn check(&self, answer: &str) -> Feedback {
-        let stance = read_stance(answer);
+        let stance = reading::read_stance(answer);
         let holds = match stance {
             Stance::No => Some(true),
             Stance::Yes => Some(false),
             Stance::Unclear => None,
         };
         Feedback {
+            question: Self::QUESTION,
+            answer: answer.to_string(),
             stance,
             holds,
-            explanation: WHY.to_string(),
+            explanation: holds.map(|_| WHY),
         }
+    }
+
+    /// Asks until an answer can be graded: `read(prompt)` returns the next answer, or `None`
+    /// when there are no more (end of input). Returns the graded feedback, or the last ungraded
+    /// one when the answers ran out; every ungraded answer is shown to `unclear` first, so the
+    /// caller can say "try again". A reader that never runs out (evcxr_input's `get_string`
+    /// returns "" forever in a headless notebook) must end itself: return `None` after a few
+    /// empty answers, as in the example.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::breakpoints::Breakpoint1;
+    ///
+    /// let mut answers = vec!["".to_string(), "dunno".into(), "nope, the loop stops at 3".into()].into_iter();
+    /// let mut retries = 0;
+    /// let fb = Breakpoint1.ask(|_prompt| answers.next(), |_| retries += 1);
+    /// assert_eq!((fb.holds, retries), (Some(true), 2));
+    ///
+    /// // A prompt that only ever gets "" (headless): give up after three tries.
+    /// let mut tries = 0;
+    /// let headless = |_: &str| { tries += 1; (tries <= 3).then(String::new) };
+    /// assert_eq!(Breakpoint1.ask(headless, |_| {}).holds, None);
+    /// ```
+    pub fn ask<R, U>(&self, mut read: R, mut unclear: U) -> Feedback
+    where
+        R: FnMut(&str) -> Option<String>,
+        U: FnMut(&Feedback),
+    {
+        let mut last = self.check("");
+        while let Some(answer) = read("Your answer (yes or no, and why): ") {
+            last = self.check(answer.trim());
+            if last.is_graded() {
+                break;
+            }
+            unclear(&last);
+        }
+        last
     }
 
     /// Measures the breakpoint on `backend` for `n`, a composite whose smallest factor lies in the
@@ -154,23 +231,6 @@ faster than the non-parallelized version? If not, why not?";
                 },
             ],
         })
-    }
-}
-
-fn read_stance(answer: &str) -> Stance {
-    let a = answer.trim().to_lowercase();
-    let words: Vec<&str> = a
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let first = words.first().copied().unwrap_or("");
-    let says = |w: &str| words.contains(&w);
-    if matches!(first, "no" | "nope" | "not") || a.contains("not faster") || says("slower") {
-        Stance::No
-    } else if matches!(first, "yes" | "yeah" | "yep") || says("faster") {
-        Stance::Yes
-    } else {
-        Stance::Unclear
     }
 }
 
