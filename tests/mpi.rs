@@ -156,7 +156,14 @@ fn gas_statistics_match_the_single_machine_cli() {
         let mut mpi_args = vec!["mpi", "--threads-per-rank", "2"];
         mpi_args.extend_from_slice(&args);
         let got = json(&mpirun(np, &mpi_args));
-        let timing = ["backend", "workers", "seconds", "particle_steps_per_second"];
+        let timing = [
+            "backend",
+            "workers",
+            "seconds",
+            "particle_steps_per_second",
+            "cpu_busy",
+            "cpu_process",
+        ];
         let keys: Vec<&str> = want
             .as_object()
             .map(|o| o.keys().map(String::as_str).collect())

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+use super::cpu::with_cpu;
 use super::print_json;
 use crate::mpi::Mpi;
 use crate::workloads::Method;
-use crate::Result;
+use crate::{Error, Result};
 
 /// `parlab mpi`: run under `mpirun -n P` (or `srun`); without it, parlab runs as one rank.
 #[derive(Debug, clap::Args)]
@@ -104,11 +105,16 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         );
         std::process::exit(3);
     }
+    // Each rank watches its own machine's cores; rank 0 reports what it saw (`cpu_busy`,
+    // `cpu_process`), so the JSON has the single-machine CLI's keys.
+    let watch = super::cpu::Watch::start(None)?;
     match &args.task {
         MpiTask::Squares { start, count } => {
-            if let Some(run) = mpi.squares(&pool, *start, *count)? {
+            let run = mpi.squares(&pool, *start, *count)?;
+            let cpu = watch.stop()?;
+            if let Some(run) = run {
                 if args.json {
-                    print_json(&super::squares_json(&run, *count))?;
+                    print_json(&with_cpu(super::squares_json(&run, *count), cpu.as_ref()))?;
                 } else {
                     println!("{run}");
                 }
@@ -116,9 +122,10 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         }
         MpiTask::Prime { n, method } => {
             let answer = mpi.check_prime(&pool, *n, *method)?;
+            let cpu = watch.stop()?;
             if mpi.is_root() {
                 if args.json {
-                    print_json(&super::prime_json(&answer))?;
+                    print_json(&with_cpu(super::prime_json(&answer), cpu.as_ref()))?;
                 } else {
                     println!("{answer}");
                 }
@@ -126,9 +133,12 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
         }
         MpiTask::Gas(gas) => {
             let run = mpi.gas(&pool, &gas.physics.params())?;
+            let cpu = watch.stop()?;
             if mpi.is_root() {
                 if args.json {
-                    print_json(&run)?;
+                    let value =
+                        serde_json::to_value(&run).map_err(|e| Error::Json(e.to_string()))?;
+                    print_json(&with_cpu(value, cpu.as_ref()))?;
                 } else {
                     println!("{run}");
                 }
