@@ -1,26 +1,10 @@
 //! The `parlab` binary: JSON output, errors, the table files.
 #![cfg(feature = "cli")]
 
-use std::process::{Command, Output};
+mod common;
 
+use common::{json, parlab};
 use serde_json::Value;
-
-fn parlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parlab"))
-        .args(args)
-        .output()
-        .expect("the parlab binary runs")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = parlab(args);
-    assert!(
-        out.status.success(),
-        "parlab {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
 
 #[test]
 fn squares_json_has_the_module_numbers_on_every_backend() {

@@ -2,26 +2,10 @@
 //! `--cpu FILE` charts.
 #![cfg(feature = "cli")]
 
-use std::process::{Command, Output};
+mod common;
 
+use common::{json, parlab};
 use serde_json::Value;
-
-fn parlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parlab"))
-        .args(args)
-        .output()
-        .expect("the parlab binary runs")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = parlab(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
 
 fn assert_cpu_keys(v: &Value) {
     let busy = v["cpu_busy"].as_array().expect("cpu_busy is a list");

@@ -1,14 +1,9 @@
 //! `parlab squares|prime --trace FILE` draws the task stream; progress lines stay off short runs.
 #![cfg(feature = "cli")]
 
-use std::process::Command;
+mod common;
 
-fn parlab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_parlab"))
-        .args(args)
-        .output()
-        .expect("the parlab binary runs")
-}
+use common::parlab;
 
 #[test]
 fn squares_and_prime_write_task_stream_pictures() {

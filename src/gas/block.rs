@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{advance, GasParams, Particles};
+use super::{advance, GasParams, Particles, WallHits};
 
 /// The most particles per task (and the block of [`advance_on`](crate::workloads::advance_on)).
 pub const BLOCK: usize = 4096;
@@ -91,12 +91,11 @@ pub struct BlockOutcome {
 /// ```
 pub fn run_block(block: &GasBlock) -> BlockOutcome {
     let params = &block.params;
-    let (side, dt, mass) = (params.box_side, params.time_step(), params.mass());
+    let (side, dt) = (params.box_side, params.time_step());
     let every = params.recording_interval();
-    let mut p = Particles::sample(params, block.start, block.len);
-    let speeds = p.speeds();
-    let energy_start = p.kinetic_energy(mass);
-    let record = params.record.saturating_sub(block.start).min(block.len);
+    let mut start = BlockStart::sample(block);
+    let record = start.record;
+    let p = &mut start.particles;
     let mut paths: Vec<Trajectory> = (0..record)
         .map(|j| Trajectory {
             index: block.start + j,
@@ -104,7 +103,7 @@ pub fn run_block(block: &GasBlock) -> BlockOutcome {
             y: vec![p.y[j]],
         })
         .collect();
-    let walls = advance(&mut p, dt, side, params.steps, |step, chunk| {
+    let walls = advance(p, dt, side, params.steps, |step, chunk| {
         if step % every != 0 || chunk.first >= record {
             return;
         }
@@ -114,22 +113,62 @@ pub fn run_block(block: &GasBlock) -> BlockOutcome {
             path.y.push(chunk.y[j - chunk.first]);
         }
     });
-    let inside_box = |x: f64, y: f64| (0.0..=side).contains(&x) && (0.0..=side).contains(&y);
-    let recorded = paths.iter().flat_map(|t| t.x.iter().zip(&t.y));
-    let finals = p.x.iter().zip(&p.y);
-    let (mut checked, mut inside) = (0, 0);
-    for (x, y) in recorded.chain(finals) {
-        checked += 1;
-        inside += usize::from(inside_box(*x, *y));
+    start.finish(params, paths, walls)
+}
+
+/// A block's particles as sampled, with what its outcome keeps of the start: the part every way
+/// of moving a block shares ([`run_block`], [`run_block_with`](super::run_block_with)).
+pub(crate) struct BlockStart {
+    /// The particles, moved in place by the caller.
+    pub particles: Particles,
+    /// Their initial speeds.
+    speeds: Vec<f64>,
+    /// Their initial kinetic energy, J.
+    energy_start: f64,
+    /// How many of them (the first ones) have their paths recorded.
+    pub record: usize,
+}
+
+impl BlockStart {
+    /// Samples `block`'s particles.
+    pub(crate) fn sample(block: &GasBlock) -> Self {
+        let params = &block.params;
+        let particles = Particles::sample(params, block.start, block.len);
+        BlockStart {
+            speeds: particles.speeds(),
+            energy_start: particles.kinetic_energy(params.mass()),
+            record: params.record.saturating_sub(block.start).min(block.len),
+            particles,
+        }
     }
-    BlockOutcome {
-        speeds,
-        energy_start,
-        energy_end: p.kinetic_energy(mass),
-        hits: walls.hits,
-        impulse: walls.impulse,
-        checked,
-        inside,
-        paths,
+
+    /// The outcome once the particles have moved: every recorded and final position checked
+    /// against the box.
+    pub(crate) fn finish(
+        self,
+        params: &GasParams,
+        paths: Vec<Trajectory>,
+        walls: WallHits,
+    ) -> BlockOutcome {
+        let side = params.box_side;
+        let inside_box = |x: f64, y: f64| (0.0..=side).contains(&x) && (0.0..=side).contains(&y);
+        let p = &self.particles;
+        let recorded = paths.iter().flat_map(|t| t.x.iter().zip(&t.y));
+        let finals = p.x.iter().zip(&p.y);
+        let (mut checked, mut inside) = (0, 0);
+        for (x, y) in recorded.chain(finals) {
+            checked += 1;
+            inside += usize::from(inside_box(*x, *y));
+        }
+        BlockOutcome {
+            energy_end: p.kinetic_energy(params.mass()),
+            speeds: self.speeds,
+            energy_start: self.energy_start,
+            hits: walls.hits,
+            impulse: walls.impulse,
+            checked,
+            inside,
+            paths,
+        }
     }
 }

@@ -8,7 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{free_flight, BlockOutcome, GasBlock, Particles, Trajectory};
+use super::block::BlockStart;
+use super::{free_flight, BlockOutcome, GasBlock, Particles, Trajectory, WallHits};
 
 /// One particle of the 2-D gas: position `(x, y)` in metres, velocity `(vx, vy)` in m/s.
 ///
@@ -98,18 +99,15 @@ where
     S: Fn(&mut Particle, f64, f64) + ?Sized,
 {
     let params = &block.params;
-    let (side, dt, mass) = (params.box_side, params.time_step(), params.mass());
+    let (side, dt) = (params.box_side, params.time_step());
     let every = params.recording_interval();
-    let mut p = Particles::sample(params, block.start, block.len);
-    let speeds = p.speeds();
-    let energy_start = p.kinetic_energy(mass);
-    let record = params.record.saturating_sub(block.start).min(block.len);
-    let inside_box = |x: f64, y: f64| (0.0..=side).contains(&x) && (0.0..=side).contains(&y);
-    let (mut hits, mut impulse) = (0.0, 0.0);
-    let (mut checked, mut inside) = (0, 0);
+    let mut start = BlockStart::sample(block);
+    let record = start.record;
+    let p = &mut start.particles;
+    let mut walls = WallHits::default();
     let mut paths = Vec::with_capacity(record);
     for i in 0..block.len {
-        let mut q = Particle::of(&p, i);
+        let mut q = Particle::of(p, i);
         let mut path = (i < record).then(|| Trajectory {
             index: block.start + i,
             x: vec![q.x],
@@ -120,8 +118,8 @@ where
             step(&mut q, dt, side);
             for (before, after) in [(vx, q.vx), (vy, q.vy)] {
                 if before * after < 0.0 {
-                    hits += 1.0;
-                    impulse += 0.5 * (before.abs() + after.abs());
+                    walls.hits += 1.0;
+                    walls.impulse += 0.5 * (before.abs() + after.abs());
                 }
             }
             if let Some(path) = path.as_mut().filter(|_| s % every == 0) {
@@ -129,27 +127,8 @@ where
                 path.y.push(q.y);
             }
         }
-        if let Some(path) = path {
-            for (x, y) in path.x.iter().zip(&path.y) {
-                checked += 1;
-                inside += usize::from(inside_box(*x, *y));
-            }
-            paths.push(path);
-        }
+        paths.extend(path);
         (p.x[i], p.y[i], p.vx[i], p.vy[i]) = (q.x, q.y, q.vx, q.vy);
     }
-    for (x, y) in p.x.iter().zip(&p.y) {
-        checked += 1;
-        inside += usize::from(inside_box(*x, *y));
-    }
-    BlockOutcome {
-        speeds,
-        energy_start,
-        energy_end: p.kinetic_energy(mass),
-        hits,
-        impulse,
-        checked,
-        inside,
-        paths,
-    }
+    start.finish(params, paths, walls)
 }

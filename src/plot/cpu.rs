@@ -36,34 +36,18 @@ impl Chart for CpuTrace {
             self.process_cores()
         );
         let busy = &self.busy;
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(170)
-            .build_cartesian_2d(0.0..x_max, 0.0..rows as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(2 * rows + 1)
-            .y_label_formatter(&|y| {
-                let i = rows as f64 - y - 0.5;
-                let r = i.round();
-                if (i - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < busy.len() {
-                    format!("core {} ({:.0}% busy)", r, 100.0 * busy[r as usize])
-                } else if (i - r).abs() < 1e-6 && r as usize == busy.len() {
-                    format!("this process ({:.2} cores)", self.process_cores())
-                } else {
-                    String::new()
-                }
-            })
-            .x_desc(format!(
-                "seconds since the monitor started (bars: {:.0} ms intervals; /proc/stat, all \
-                 processes on the machine)",
-                self.interval * 1e3
-            ))
-            .label_style(("sans-serif", 14))
-            .draw()?;
+        let x_desc = format!(
+            "seconds since the monitor started (bars: {:.0} ms intervals; /proc/stat, all \
+             processes on the machine)",
+            self.interval * 1e3
+        );
+        let mut chart = super::rows_chart(area, title, x_max, rows, x_desc, |r| {
+            if r < busy.len() {
+                format!("core {} ({:.0}% busy)", r, 100.0 * busy[r])
+            } else {
+                format!("this process ({:.2} cores)", self.process_cores())
+            }
+        })?;
         let band = |core: usize| {
             let top = rows as f64 - core as f64 - 0.12;
             (top - 0.76, top)

@@ -282,6 +282,49 @@ fn plot_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) ->
     Error::Plot(e.to_string())
 }
 
+/// The chart [`rows_chart`] returns: seconds on x, rows on y.
+pub(crate) type RowsChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The frame the task stream and the CPU chart share: one labelled row per worker or core (row
+/// 0 on top), time in seconds on the x axis up to `x_max`. `label(r)` names row `r`.
+pub(crate) fn rows_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: String,
+    x_max: f64,
+    rows: usize,
+    x_desc: String,
+    label: impl Fn(usize) -> String,
+) -> std::result::Result<RowsChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(170)
+        .build_cartesian_2d(0.0..x_max, 0.0..rows as f64)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(2 * rows + 1)
+        .y_label_formatter(&|y| {
+            // Labels sit at row centres; the ticks between them stay blank.
+            let i = rows as f64 - y - 0.5;
+            let r = i.round();
+            if (i - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < rows {
+                label(r as usize)
+            } else {
+                String::new()
+            }
+        })
+        .x_desc(x_desc)
+        .label_style(("sans-serif", 14))
+        .draw()?;
+    Ok(chart)
+}
+
 /// A palette of clearly distinct colours, cycled by index.
 pub fn color(i: usize) -> RGBColor {
     let c = Palette99::pick(i).to_rgba();

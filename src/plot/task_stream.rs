@@ -63,32 +63,14 @@ impl Chart for TaskStream {
             self.workers,
             wall
         );
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, ("sans-serif", 20))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(170)
-            .build_cartesian_2d(0.0..x_max, 0.0..rows as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(2 * rows + 1)
-            .y_label_formatter(&|y| {
-                let i = rows as f64 - y - 0.5;
-                let r = i.round();
-                if (i - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < rows {
-                    format!("worker {} ({:.0}% busy)", r, 100.0 * busy[r as usize])
-                } else {
-                    String::new()
-                }
-            })
-            .x_desc(if self.spans.len() > MERGE_ABOVE {
-                "seconds since the map began (tasks < 1 px apart merged; pale = mostly gaps)"
-            } else {
-                "seconds since the map began"
-            })
-            .label_style(("sans-serif", 14))
-            .draw()?;
+        let x_desc = if self.spans.len() > MERGE_ABOVE {
+            "seconds since the map began (tasks < 1 px apart merged; pale = mostly gaps)"
+        } else {
+            "seconds since the map began"
+        };
+        let mut chart = super::rows_chart(area, title, x_max, rows, x_desc.into(), |r| {
+            format!("worker {} ({:.0}% busy)", r, 100.0 * busy[r])
+        })?;
         let row_box = |w: usize, start: f64, end: f64| {
             let top = rows as f64 - w.min(rows - 1) as f64 - 0.12;
             [(start, top - 0.76), (end, top)]
