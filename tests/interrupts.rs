@@ -2,32 +2,12 @@
 //! message, and leaves no process behind (checked in `/proc`).
 #![cfg(feature = "cli")]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod procs;
 
-/// Live processes whose parent is `pid`, from `/proc/*/stat`.
-fn children_of(pid: u32) -> Vec<u32> {
-    let mut kids = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next().unwrap_or("");
-        let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(pid) && state != "Z" {
-            kids.extend(
-                head.split_whitespace()
-                    .next()
-                    .and_then(|p| p.parse::<u32>().ok()),
-            );
-        }
-    }
-    kids
-}
+use std::process::{Child, Command, Stdio};
+
+use procs::children_of;
+use std::time::{Duration, Instant};
 
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {

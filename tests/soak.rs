@@ -6,6 +6,8 @@
 //! cargo test --release --test soak -- --ignored --nocapture --test-threads 1 >/dev/null
 //! ```
 
+mod procs;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,26 +18,8 @@ use parlab::workloads::kernels::Sleep;
 use parlab::workloads::AnyBackend;
 
 /// Live children of this process.
-fn children() -> Vec<i32> {
-    let me = std::process::id().to_string();
-    let mut kids = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let mut f = rest.split_whitespace();
-        if f.next() != Some("Z") && f.next() == Some(me.as_str()) {
-            kids.extend(
-                head.split_whitespace()
-                    .next()
-                    .and_then(|p| p.parse::<i32>().ok()),
-            );
-        }
-    }
-    kids
+fn children() -> Vec<u32> {
+    procs::children_of(std::process::id())
 }
 
 /// A small xorshift generator: the test needs no reproducible stream, only variety.
@@ -138,7 +122,7 @@ fn chaos_200_maps_with_a_random_worker_or_engine_killed() {
                 return false;
             }
             // SAFETY: kill has no memory preconditions; the pid is a child of this process.
-            unsafe { libc::kill(kids[pick % kids.len()], libc::SIGKILL) == 0 }
+            unsafe { libc::kill(kids[pick % kids.len()] as libc::pid_t, libc::SIGKILL) == 0 }
         });
         let t = Instant::now();
         let outcome = backend.map(&Sleep, &inputs);
