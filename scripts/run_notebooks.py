@@ -6,7 +6,10 @@ A notebook fails when
   * a cell errors (compile error: nbclient raises),
   * a cell panics (evcxr reports a panic on stderr but nbconvert/nbclient exit 0, so the
     outputs are scanned for `panicked at` and `error` outputs),
-  * an expected output listed in notebooks/expected.json is missing.
+  * a cell shows a meaningless `()` or a figure's Debug text instead of the picture,
+  * an expected output listed in notebooks/expected.json is missing: a string anywhere in the
+    notebook, or {"cell": SOURCE PREFIX, "shows": TEXT or "mime:TYPE"} for the one cell whose
+    source starts with that prefix.
 Executed copies go to target/notebooks/ (they are build products, not source).
 
 Usage: run_notebooks.py [NOTEBOOK ...]
@@ -50,7 +53,39 @@ def problems(nb):
             found.append(f"cell {i}: error output: {text[:500]}")
         elif kind == "stderr" and "panicked at" in text:
             found.append(f"cell {i}: panic: {text[:500]}")
+        elif kind == "text/plain" and text.strip() == "()":
+            found.append(f"cell {i}: shows a meaningless `()` (end the cell with `;`)")
+        elif kind == "text/plain" and text.startswith(("Svg(", "Histogram {", "Trajectories {")):
+            found.append(f"cell {i}: shows a figure as Debug text instead of a picture")
     return found
+
+
+def cell_outputs(nb, prefix):
+    """(texts, mime types) of the one code cell whose source starts with `prefix`, or None."""
+    cells = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and c.source.lstrip().startswith(prefix)
+    ]
+    if len(cells) != 1:
+        return None
+    mine = [(kind, text) for i, kind, text in texts(nb) if i == cells[0]]
+    return "\n".join(t for _, t in mine), {k for k, _ in mine}
+
+
+def check_cell(nb, want):
+    """A per-cell expectation {"cell": SOURCE PREFIX, "shows": TEXT or "mime:TYPE"}."""
+    got = cell_outputs(nb, want["cell"])
+    if got is None:
+        return f"no single code cell starts with {want['cell']!r}"
+    text, mimes = got
+    shows = want["shows"]
+    if shows.startswith("mime:"):
+        if shows[5:] not in mimes:
+            return f"cell {want['cell']!r}: no output of type {shows[5:]} (has {sorted(mimes)})"
+    elif shows not in text:
+        return f"cell {want['cell']!r}: expected output missing: {shows!r}"
+    return None
 
 
 def run(path, expected):
@@ -84,7 +119,11 @@ def run(path, expected):
     everything = "\n".join(text for _, _, text in texts(nb))
     mimes = {kind for _, kind, _ in texts(nb)}
     for want in expected.get(path.name, []):
-        if want.startswith("mime:"):
+        if isinstance(want, dict):
+            problem = check_cell(nb, want)
+            if problem:
+                found.append(problem)
+        elif want.startswith("mime:"):
             if want[5:] not in mimes:
                 found.append(f"no output of type {want[5:]}")
         elif want not in everything:
