@@ -48,16 +48,50 @@ pub(crate) fn engine_path(explicit: Option<&Path>) -> Result<PathBuf> {
 fn build_with_cargo() -> Result<PathBuf> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("parlab: building {ENGINE_BIN} with cargo (about a minute the first time)");
-    let output = Command::new(&cargo)
+    let mut child = Command::new(&cargo)
         .args(["build", "--release", "--bin", ENGINE_BIN])
         .arg("--message-format=json-render-diagnostics")
         .arg("--manifest-path")
         .arg(&manifest)
         .env_remove("CARGO_TARGET_DIR")
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| fail(format!("could not run cargo to build {ENGINE_BIN}: {e}; set {ENGINE_VAR} to an engine program")))?;
+    // Say so only when cargo really builds: an up-to-date check takes a fraction of a second.
+    let (out, err) = (child.stdout.take(), child.stderr.take());
+    let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = read(out.map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+    let err = read(err.map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+    let started = std::time::Instant::now();
+    let mut said = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) => {}
+            Err(e) => break Err(e),
+        }
+        if !said && started.elapsed() > std::time::Duration::from_secs(1) {
+            eprintln!("parlab: building {ENGINE_BIN} with cargo (about a minute the first time)");
+            said = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    .map_err(|e| fail(format!("cargo building {ENGINE_BIN} failed to run: {e}")))?;
+    let output = std::process::Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let built = stdout
         .lines()
