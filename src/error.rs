@@ -21,8 +21,7 @@ pub enum Error {
         /// The machine's core count, the default.
         cores: usize,
     },
-    /// More workers were asked for than this machine allows (see
-    /// [`limits::max_workers`](crate::limits::max_workers)).
+    /// More workers were asked for than this machine allows (see `parlab::limits::max_workers`).
     #[error(
         "{asked} workers (threads, processes or engines) is more than this machine allows ({max}: 32 per core on {cores} cores, at \
          least 64, within the process limit); ask for fewer, or set PARLAB_MAX_WORKERS to change the bound"
@@ -39,8 +38,8 @@ pub enum Error {
     #[error(
         "{what} would need about {} of memory, but only {} is available (MemAvailable in \
          /proc/meminfo); {hint}",
-        crate::limits::human_bytes(*needed),
-        crate::limits::human_bytes(*available)
+        human_bytes(*needed),
+        human_bytes(*available)
     )]
     TooLarge {
         /// What would need it.
@@ -52,8 +51,8 @@ pub enum Error {
         /// What to ask for instead.
         hint: String,
     },
-    /// A map ran past its [`MapOptions::with_timeout`](crate::backends::MapOptions::with_timeout)
-    /// (or a future past `result_timeout`); its workers were stopped.
+    /// A map ran past its timeout (`MapOptions::with_timeout` in `parlab::backends`), or a future
+    /// past `result_timeout`; its workers were stopped.
     #[error(
         "{backend}: the map did not finish within {seconds} s; tasks still running: {}; its \
          workers were stopped (give a longer timeout, or fewer or smaller tasks)",
@@ -195,4 +194,26 @@ impl Error {
             why: why.into(),
         }
     }
+}
+
+/// `bytes` for people: `"23.6 GiB"`, `"512 B"`.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(parlab::limits::human_bytes(3 << 30), "3.0 GiB");
+/// assert_eq!(parlab::limits::human_bytes(512), "512 B");
+/// ```
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }

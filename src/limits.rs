@@ -2,6 +2,7 @@
 //! take, checked *before* anything is started or allocated, so that a mistyped number is an
 //! error that says the bound (and how to change it) instead of a hang or an abort.
 
+pub use crate::error::human_bytes;
 use crate::{Error, Result};
 
 /// Environment variable that sets the most workers (threads, processes or engines) one backend
@@ -157,28 +158,6 @@ pub(crate) fn check_memory(what: &'static str, bytes: u64, hint: impl Into<Strin
         }),
         _ => Ok(()),
     }
-}
-
-/// `bytes` for people: `"23.6 GiB"`, `"512 B"`.
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(parlab::limits::human_bytes(3 << 30), "3.0 GiB");
-/// assert_eq!(parlab::limits::human_bytes(512), "512 B");
-/// ```
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! A backend maps a [`Kernel`] over a slice of inputs and returns the results **in input order**
 //! with the wall time ([`Mapped`]). Executors run *any* kernel and know none: the kernels live in
 //! [`tasks`](crate::tasks) and [`gas`](crate::gas), and the list of every backend (with the
-//! cluster and dask) is [`BackendKind`](crate::workloads::BackendKind), one layer up.
+//! cluster and dask) is `workloads::BackendKind`, one layer up.
 //!
 //! | backend | stands for (Python) | what it is |
 //! |---|---|---|
@@ -14,8 +14,8 @@
 //! | [`ProcessPool`] | `multiprocess.Pool.map` | forked worker processes pulling chunks of inputs |
 //! | [`ProcessExecutor`] | `concurrent.futures.ProcessPoolExecutor` | forked processes; `submit` returns a [`Future`] |
 //! | [`Parallel`] | `joblib.Parallel` | the thread or process pool, with joblib's progress lines |
-//! | [`Cluster`](crate::cluster::Cluster) | `ipyparallel` | engine processes, kernels by name |
-//! | [`Dask`](crate::dask::Dask) | `dask` | a task graph, one task per partition |
+//! | `cluster::Cluster` | `ipyparallel` | engine processes, kernels by name |
+//! | `dask::Dask` | `dask` | a task graph, one task per partition |
 //!
 //! [`CpuMonitor`] watches the machine's cores while any of them runs (per-core busy time from
 //! `/proc/stat`), the Resource Monitor of the module as a value.
@@ -31,6 +31,7 @@ use crate::Result;
 
 mod cpu;
 mod fork;
+mod fork_map;
 mod future;
 mod joblib;
 mod process_executor;
@@ -39,6 +40,7 @@ mod progress;
 mod rayon_pool;
 mod runner;
 mod sequential;
+mod shared_slots;
 mod thread_executor;
 mod threads;
 mod trace;
@@ -77,10 +79,10 @@ pub trait Kernel: Clone + Send + Sync + 'static {
     }
 
     /// The name under which engine programs serve **this very code**, when it is compiled into
-    /// them (see [`cluster::KernelRegistry`](crate::cluster::KernelRegistry)); `None`, the
+    /// them (see `cluster::KernelRegistry`); `None`, the
     /// default, for code that exists only in this process, such as a closure made with
     /// [`kernel`]. Only in-process backends can run a kernel without a remote name: the
-    /// [`Cluster`](crate::cluster::Cluster) refuses it instead of running something else.
+    /// `cluster::Cluster` refuses it instead of running something else.
     ///
     /// # Examples
     ///
@@ -196,12 +198,12 @@ impl MapOptions {
     /// running, and the backend can be used again at once.
     ///
     /// - Process backends ([`ProcessPool`], [`ProcessExecutor`], [`Parallel`]) and the
-    ///   [`Cluster`](crate::cluster::Cluster) return at the deadline: the worker processes (or
+    ///   `cluster::Cluster` return at the deadline: the worker processes (or
     ///   the busy engines) are killed and reaped; the cluster starts fresh engines in their place.
     /// - The [`ThreadExecutor`] returns at the deadline, starts no queued task after it, and
     ///   leaves a running task to finish on its thread (a thread cannot be stopped from outside).
     /// - The other in-process backends ([`Sequential`], [`Threads`], [`RayonPool`],
-    ///   [`Dask`](crate::dask::Dask)) start no task after the deadline and return once the
+    ///   `dask::Dask`) start no task after the deadline and return once the
     ///   running ones end; to bound a task that may never end, use a process backend.
     ///
     /// # Examples
@@ -288,7 +290,7 @@ impl<R> Mapped<R> {
 /// The interface every backend implements.
 ///
 /// `map` is generic, so the trait is not object-safe; code that iterates over backends holds an
-/// [`AnyBackend`](crate::workloads::AnyBackend), which implements this trait by delegation.
+/// `workloads::AnyBackend`, which implements this trait by delegation.
 pub trait Backend {
     /// The backend's name, as the command line and JSON spell it (`"rayon"`, `"process-pool"`).
     fn name(&self) -> &'static str;

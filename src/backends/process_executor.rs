@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::fork;
-use super::process_pool::fork_map;
+use super::fork_map::fork_map;
 use super::runner::catch;
 use super::{Backend, Future, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};

@@ -3,7 +3,7 @@
 //! An engine is a separate, already-running program: it cannot run a closure written later in a
 //! notebook. So the cluster sends a kernel's **name** and its serde input, and the engine looks
 //! the name up in its [`KernelRegistry`]. The stock `parlab-engine` serves
-//! [`workloads::engine_kernels`](crate::workloads::engine_kernels); a program of your own can
+//! `workloads::engine_kernels`; a program of your own can
 //! serve more (see [`engine_main`](super::engine_main) and `examples/custom_engine.rs`).
 
 use std::collections::BTreeMap;

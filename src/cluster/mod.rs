@@ -18,7 +18,7 @@
 //! input and output travel (over pipes, in postcard). A closure is never silently replaced by a
 //! kernel of the same name: the [`Backend`] impl maps only kernels whose
 //! [`remote_name`](Kernel::remote_name) says they are the engines' own code (such as
-//! [`RandomSquare`](crate::workloads::kernels::RandomSquare)), and refuses closures with an
+//! `workloads::kernels::RandomSquare`), and refuses closures with an
 //! error that lists what the engines have.
 //!
 //! To add a kernel: register it in an engine program of your own (`main` is

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{advance, GasParams, Particles, WallHits};
 
-/// The most particles per task (and the block of [`advance_on`](crate::workloads::advance_on)).
+/// The most particles per task (and the block of `workloads::advance_on`).
 pub const BLOCK: usize = 4096;
 
 /// Particles per task for a gas of `particles`: about 64 tasks, between 16 and [`BLOCK`]

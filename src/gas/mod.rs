@@ -3,13 +3,13 @@
 //! Particles start at random positions with random directions and 2-D Maxwell–Boltzmann speeds
 //! ([`sample`]); they fly freely and bounce elastically off the walls ([`motion`]). Because they
 //! never interact, the gas splits into independent blocks ([`run_block`]) that any backend runs
-//! in parallel ([`simulate`](crate::workloads::simulate)); the run checks its own physics
+//! in parallel (`workloads::simulate`); the run checks its own physics
 //! ([`stats`]): exact energy conservation, every position inside the box, the speed
 //! distribution, the mean speed and the ideal-gas pressure.
 //!
 //! Exercise 1 itself, the step function for one [`Particle`], is the student's to write:
 //! [`check_step`] says check by check whether it is right, and
-//! [`simulate_with_step`](crate::workloads::simulate_with_step) runs the gas with it on any
+//! `workloads::simulate_with_step` runs the gas with it on any
 //! backend; [`step_particle`] is the library's solution.
 //!
 //! This module is physics only: functions of data in, data out, with no backend, chart or

@@ -210,7 +210,7 @@ impl GasParams {
     /// About how many bytes a run of these parameters holds at its peak: every particle's
     /// initial speed (kept for the fit and the histogram, twice while the blocks' results are
     /// combined), one task and one outcome per block, and the recorded paths (16 B per frame and
-    /// particle). What [`simulate`](crate::workloads::simulate) checks against the free memory
+    /// particle). What `workloads::simulate` checks against the free memory
     /// before it allocates anything.
     ///
     /// # Examples

@@ -1,8 +1,8 @@
 //! The module's two tasks: random squaring (15.1.1) and primality by trial division (15.1.2).
 //!
 //! The bottom layer: plain functions of data in, data out, with no backend in sight. The
-//! [`workloads`](crate::workloads) layer makes them [`Kernel`](crate::backends::Kernel)s and
-//! runs them on any [`Backend`](crate::backends::Backend).
+//! `workloads` layer makes them `backends::Kernel`s and
+//! runs them on any `backends::Backend`.
 
 mod flavor;
 pub mod module_code;
