@@ -79,7 +79,7 @@ impl std::fmt::Display for PrimeAnswer {
             }
             (false, None) => writeln!(f, "Number is not prime.")?,
         }
-        write!(f, "Execution time = {:.3} sec.", self.seconds)
+        write!(f, "Execution time = {:.2} sec.", self.seconds)
     }
 }
 

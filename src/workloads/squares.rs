@@ -49,7 +49,7 @@ impl std::fmt::Display for SquaresRun {
             self.first5(),
             self.last5()
         )?;
-        write!(f, "Execution time = {:.3} sec.", self.seconds)
+        write!(f, "Execution time = {:.2} sec.", self.seconds)
     }
 }
 
