@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::kernels::GasBlocks;
 use std::sync::Arc;
 
-use crate::backends::{Backend, Kernel, Mapped, RayonPool};
+use crate::backends::{Backend, Kernel, MapOptions, Mapped, RayonPool, TaskStream};
 use crate::gas::motion::advance_slices;
 use crate::gas::{
     block_len, fit_test, kinetic_temperature, run_block_with, wall_pressure, BlockOutcome,
@@ -76,6 +76,10 @@ pub struct GasRun {
     /// The parameters of the run.
     #[serde(skip)]
     pub params: GasParams,
+    /// Which worker ran each block when, if the run was traced
+    /// ([`simulate_with_step_options`] with [`MapOptions::traced`]).
+    #[serde(skip)]
+    pub trace: Option<TaskStream>,
 }
 
 /// Runs the gas on `backend`: particles in blocks of [`block_len`], one task per block. The result
@@ -147,6 +151,40 @@ where
     B: Backend + ?Sized,
     S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
 {
+    simulate_with_step_options(backend, params, step, &MapOptions::default())
+}
+
+/// [`simulate_with_step`] with [`MapOptions`]: with `MapOptions::traced(true)` the run keeps its
+/// task stream in [`GasRun::trace`], to draw over the cores' activity
+/// ([`CpuMonitor`](crate::backends::CpuMonitor), `plot::Stacked`).
+///
+/// # Errors
+///
+/// As [`simulate_with_step`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::step_particle;
+/// use parlab::prelude::*;
+/// use parlab::workloads::simulate_with_step_options;
+///
+/// let params = GasParams { particles: 2000, steps: 100, ..GasParams::default() };
+/// let pool = RayonPool::new(2)?;
+/// let run = simulate_with_step_options(&pool, &params, step_particle, &MapOptions::traced(true))?;
+/// assert_eq!(run.trace.map(|t| t.spans.len()), Some(63)); // blocks of 32 particles
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn simulate_with_step_options<B, S>(
+    backend: &B,
+    params: &GasParams,
+    step: S,
+    options: &MapOptions,
+) -> Result<GasRun>
+where
+    B: Backend + ?Sized,
+    S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
+{
     params.check()?;
     if backend.name() == "cluster" {
         return Err(Error::Backend {
@@ -160,7 +198,7 @@ where
     let kernel = StepBlocks {
         step: Arc::new(step),
     };
-    let mapped = backend.map(&kernel, &blocks(params))?;
+    let mapped = backend.map_with(&kernel, &blocks(params), options)?;
     Ok(gas_run(backend, params, mapped))
 }
 
@@ -231,6 +269,7 @@ fn gas_run<B: Backend + ?Sized>(
     let kinetic_t = kinetic_temperature(total.energy_start, n);
     let pressure_ideal = total.energy_start / (side * side);
     let seconds = mapped.seconds;
+    let trace = mapped.trace;
     GasRun {
         particles: n,
         steps: params.steps,
@@ -258,6 +297,7 @@ fn gas_run<B: Backend + ?Sized>(
         paths: total.paths,
         speeds: total.speeds,
         params: params.clone(),
+        trace,
     }
 }
 

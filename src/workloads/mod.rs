@@ -24,7 +24,7 @@ mod kinds;
 mod primes;
 mod squares;
 
-pub use gas::{advance_on, simulate, simulate_with_step, GasRun};
+pub use gas::{advance_on, simulate, simulate_with_step, simulate_with_step_options, GasRun};
 pub use kernels::{engine_kernels, RandomSquare};
 pub use kinds::{AnyBackend, BackendKind};
 pub use primes::{check_prime, check_prime_with, Method, PrimeAnswer};
