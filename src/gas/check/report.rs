@@ -78,7 +78,7 @@ impl StepReport {
             };
             let failure = c.failure.as_deref().unwrap_or("");
             html += &format!(
-                "<tr><td style=\"text-align: left\" title=\"{}\">{}</td>\
+                "<tr><td style=\"text-align: left; white-space: nowrap\" title=\"{}\">{}</td>\
                  <td style=\"color: {colour}\"><b>{result}</b></td><td>{}</td><td style=\"text-align: left\">{}</td></tr>",
                 escape(c.what),
                 c.name,
