@@ -107,7 +107,7 @@ impl BackendKind {
                 "forked worker processes pull one input at a time; submit returns a readable handle"
             }
             BackendKind::Joblib => {
-                "process pool (or threads) with joblib's 'Done N out of M' progress lines on stderr"
+                "process pool (or threads) with joblib's 'Done N out of M' progress lines"
             }
             BackendKind::Cluster => {
                 "engine processes that outlive notebook cells; runs kernels registered by name"

@@ -27,8 +27,8 @@ mod squares;
 pub use gas::{advance_on, simulate, simulate_with_step, simulate_with_step_options, GasRun};
 pub use kernels::{engine_kernels, RandomSquare};
 pub use kinds::{AnyBackend, BackendKind};
-pub use primes::{check_prime, check_prime_with, Method, PrimeAnswer};
-pub use squares::{squares, squares_io, squares_io_with, squares_with, SquaresRun};
+pub use primes::{check_prime, check_prime_with, IsPrimeWords, Method, PrimeAnswer};
+pub use squares::{squares, squares_io, squares_io_with, squares_with, Dots, SquaresRun};
 
 #[cfg(test)]
 mod test;

@@ -39,6 +39,43 @@ impl SquaresRun {
     pub fn last5(&self) -> &[u32] {
         &self.results[self.results.len().saturating_sub(5)..]
     }
+
+    /// The run as 15.2–15.5 print it, with ` ... ` between the first and last five
+    /// (`print("First five and last five results:", results[0:5], "...", results[-5:])`);
+    /// `Display` of the run itself prints 15.1's `, ..., `.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let run = squares(&Sequential, 0..10)?;
+    /// let text = run.dots().to_string();
+    /// assert!(text.starts_with("First five and last five results: [25, 25, 64, 64, 49] ... [9, 81, 16, 9, 25]\n"));
+    /// assert!(text.contains("Execution time = "));
+    /// assert!(run.to_string().contains("[25, 25, 64, 64, 49], ..., [9, 81, 16, 9, 25]"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn dots(&self) -> Dots<'_> {
+        Dots(self)
+    }
+}
+
+/// A [`SquaresRun`] shown with ` ... ` between the first and last five, as 15.2–15.5 print it;
+/// made by [`SquaresRun::dots`].
+#[derive(Clone, Copy, Debug)]
+pub struct Dots<'a>(&'a SquaresRun);
+
+impl std::fmt::Display for Dots<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "First five and last five results: {:?} ... {:?}",
+            self.0.first5(),
+            self.0.last5()
+        )?;
+        write!(f, "Execution time = {:.2} sec.", self.0.seconds)
+    }
 }
 
 impl std::fmt::Display for SquaresRun {
