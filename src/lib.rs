@@ -63,6 +63,8 @@ pub mod tasks;
 pub mod backends;
 pub mod cluster;
 pub mod dask;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 
 // 3. Workloads.
 #[cfg(feature = "cli")]
