@@ -66,7 +66,9 @@ pub(super) fn words(bytes: &[u8]) -> Vec<u32> {
 impl Gpu {
     /// The largest storage buffer one binding may hold here, bytes.
     pub(super) fn max_binding(&self) -> u64 {
-        u64::from(self.limits.max_storage_buffer_binding_size).min(self.limits.max_buffer_size)
+        self.limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size)
     }
 
     /// A storage buffer of `size` bytes (at least 16) that can be written and read back.

@@ -81,9 +81,9 @@ impl Gpu {
         let mut flight = Flight::default();
         for (k, part) in particles.chunks_mut(chunk).enumerate() {
             let record = plan.record.saturating_sub(k * chunk).min(part.len());
-            let (hits, paths) = self.fly_chunk(part, plan, record)?;
-            flight.hits.extend(hits);
-            flight.paths.extend(paths);
+            let done = self.fly_chunk(part, plan, record)?;
+            flight.hits.extend(done.hits);
+            flight.paths.extend(done.paths);
         }
         Ok(flight)
     }
@@ -94,7 +94,7 @@ impl Gpu {
         particles: &mut [[f32; 4]],
         plan: &FlightPlan,
         record: usize,
-    ) -> Result<(Vec<[u32; 2]>, Vec<Vec<[f32; 2]>>)> {
+    ) -> Result<Flight> {
         let n = particles.len();
         let frames = (plan.steps / plan.every) as usize + 1;
         let frame_bytes = (record as u64) * (frames as u64) * 8;
@@ -148,6 +148,9 @@ impl Gpu {
                 paths[j % record].push([f32::from_bits(xy[0]), f32::from_bits(xy[1])]);
             }
         }
-        Ok((counts, paths))
+        Ok(Flight {
+            hits: counts,
+            paths,
+        })
     }
 }

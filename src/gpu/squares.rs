@@ -1,6 +1,6 @@
 //! Random squaring on the GPU: `shaders/squares.wgsl`, numpy's `seed(s); randint(0, 10)`.
 
-use super::device::words;
+use super::device::{bytes, words};
 use super::Gpu;
 use crate::{Error, Result};
 
@@ -66,24 +66,72 @@ impl Gpu {
                 format!("{short_draws} is over {SHORT_DRAWS}, the most the short path can take"),
             ));
         }
+        self.draw(Seeds::Range(start), count, short_draws)
+    }
+
+    /// [`Gpu::squares`] for any list of seeds, in one go: `squares_of(&seeds)[i]` is the square
+    /// for `seeds[i]`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Gpu`] when the device fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let gpu = parlab::gpu::Gpu::new()?;
+    /// assert_eq!(gpu.squares_of(&[4, 0, u32::MAX])?, [49, 25, gpu.squares(u32::MAX, 1)?[0]]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn squares_of(&self, seeds: &[u32]) -> Result<Vec<u32>> {
+        self.draw(Seeds::List(seeds), seeds.len() as u64, SHORT_DRAWS)
+    }
+
+    /// The shader over `count` seeds, dispatch by dispatch.
+    fn draw(&self, seeds: Seeds<'_>, count: u64, short_draws: u32) -> Result<Vec<u32>> {
         let per_dispatch = SEEDS_PER_DISPATCH.min(self.max_binding() / 4 * 8);
         let capacity = per_dispatch.min(count).div_ceil(8) * 4;
         let out = self.storage("packed draws", capacity);
+        let list = self.storage(
+            "seeds",
+            match seeds {
+                Seeds::List(_) => per_dispatch.min(count) * 4,
+                Seeds::Range(_) => 4,
+            },
+        );
         let mut results = Vec::with_capacity(count as usize);
         let mut done = 0u64;
         while done < count {
-            let seeds = per_dispatch.min(count - done);
-            let word_count = seeds.div_ceil(8);
+            let n = per_dispatch.min(count - done);
+            let word_count = n.div_ceil(8);
             let (x, y, row) = self.grid(word_count)?;
-            let first = start.wrapping_add(done as u32);
-            let params = self.uniform("squares params", &[first, seeds as u32, short_draws, row]);
-            self.dispatch(&self.squares, &[&params, &out], (x, y))?;
+            let (first, listed) = match seeds {
+                Seeds::Range(start) => (start.wrapping_add(done as u32), 0),
+                Seeds::List(all) => {
+                    self.write(&list, &bytes(&all[done as usize..(done + n) as usize]));
+                    (0, 1)
+                }
+            };
+            let params = self.uniform(
+                "squares params",
+                &[first, n as u32, short_draws, row, listed],
+            );
+            self.dispatch(&self.squares, &[&params, &out, &list], (x, y))?;
             let packed = words(&self.read(&out, word_count * 4)?);
-            results.extend(unpack(&packed, seeds as usize));
-            done += seeds;
+            results.extend(unpack(&packed, n as usize));
+            done += n;
         }
         Ok(results)
     }
+}
+
+/// Which seeds the shader draws for.
+#[derive(Clone, Copy)]
+enum Seeds<'a> {
+    /// `start, start + 1, …`
+    Range(u32),
+    /// These.
+    List(&'a [u32]),
 }
 
 /// The squares of the first `count` 4-bit draws packed 8 to a word (lowest bits first).
@@ -97,8 +145,7 @@ fn unpack(packed: &[u32], count: usize) -> impl Iterator<Item = u32> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use super::super::device::bytes;
-    use super::unpack;
+    use super::{bytes, unpack};
 
     #[test]
     fn unpack_takes_the_low_nibbles_first() {

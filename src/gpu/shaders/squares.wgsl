@@ -12,10 +12,12 @@ struct Params {
     count: u32,       // seeds in this dispatch
     short_draws: u32, // draws tried on the short path (at most 227; 0 = always the full generator)
     row: u32,         // invocations per row of the 2-D dispatch
+    listed: u32,      // 1: seed i is seeds[i]; 0: seed i is start + i
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> packed: array<u32>;
+@group(0) @binding(2) var<storage, read> seeds: array<u32>;
 
 const UPPER: u32 = 0x80000000u;
 const LOWER: u32 = 0x7fffffffu;
@@ -95,7 +97,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         if (first + j >= params.count) {
             break;
         }
-        let seed = params.start + first + j; // wraps past 2^32 - 1, as the CPU kernel does
+        var seed = params.start + first + j; // wraps past 2^32 - 1, as the CPU kernel does
+        if (params.listed == 1u) {
+            seed = seeds[first + j];
+        }
         var v = draw_short(seed);
         if (v == REJECTED) {
             v = draw_full(seed);
