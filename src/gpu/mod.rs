@@ -3,8 +3,8 @@
 //! AMD, Intel and Apple GPUs, integrated ones, and Mesa's llvmpipe (a Vulkan device that runs on
 //! the CPU, for machines without a GPU).
 //!
-//! A GPU runs shaders, not Rust closures, so [`Gpu`] does not implement the
-//! [`Backend`](crate::backends::Backend) trait: it has its own kernels, written in WGSL
+//! A GPU runs shaders, not Rust closures, so [`Gpu`] does not implement the backends'
+//! `Backend` trait: it has its own kernels, written in WGSL
 //! (`src/gpu/shaders/`) as ports of the CPU ones, and takes and returns plain numbers. The
 //! workloads layer checks them against the CPU (`workloads::squares_gpu` and its siblings):
 //!
@@ -14,7 +14,7 @@
 //! - [`Gpu::fly`]: the gas's particles advanced and reflected in f32.
 //!
 //! A [`Gpu`] holds the device and the compiled shaders; keep it in a variable and reuse it (it
-//! keeps no global state). No adapter is [`Error::NoGpu`](crate::Error::NoGpu), never a panic.
+//! keeps no global state). No adapter is [`Error::NoGpu`], never a panic.
 //!
 //! ```
 //! use parlab::gpu::Gpu;
@@ -38,6 +38,7 @@ mod squares;
 
 use device::Kernel;
 pub use gas::{Flight, FlightPlan};
+pub use squares::SHORT_DRAWS;
 
 /// One adapter (a GPU, or a software device) that wgpu found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
