@@ -1,8 +1,8 @@
 // Trial division of a 64-bit n by 32-bit candidates, with 32-bit arithmetic only (WGSL has no
 // u64): n = n_hi * 2^32 + n_lo, and x | n is decided by two Montgomery reductions (REDC) with
 // R = 2^32, which need a 32-bit inverse of x and the high halves of two 32 x 32-bit products.
-// The smallest factor is exact: invocations scan increasing candidates, stop once theirs pass
-// the best factor found so far, and record a factor with atomicMin.
+// The smallest factor is exact: each invocation scans 16 increasing candidates, stops once they
+// pass the best factor found before it started, and records a factor with atomicMin.
 
 struct Params {
     n_lo: u32,
@@ -72,6 +72,8 @@ fn candidate(i: u32) -> u32 {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let start = (gid.x + gid.y * params.row) * PER_INVOCATION;
+    // Read once: the best factor only falls, so a stale value costs at most 16 candidates.
+    let known = atomicLoad(&best);
     for (var k = 0u; k < PER_INVOCATION; k++) {
         let i = start + k;
         if (i >= params.count) {
@@ -81,7 +83,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         if (x < params.lo || x > params.hi) {
             continue;
         }
-        if (x >= atomicLoad(&best)) {
+        if (x >= known) {
             return;
         }
         if (divides(x)) {
