@@ -4,7 +4,6 @@
 //! fails them, it does not skip them.
 #![cfg(feature = "gpu")]
 
-use std::process::Command;
 use std::sync::OnceLock;
 
 use parlab::gas::{free_flight, GasParams, Particles};
@@ -301,8 +300,9 @@ fn recorded_paths_and_bad_plans() {
     .is_err());
 }
 
+#[cfg(feature = "cli")]
 fn parlab(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_parlab"));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_parlab"));
     command.args(args).env("NODEVICE_SELECT", "1");
     for (k, v) in env {
         command.env(k, v);
@@ -310,10 +310,12 @@ fn parlab(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     command.output().expect("parlab runs")
 }
 
+#[cfg(feature = "cli")]
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+#[cfg(feature = "cli")]
 #[test]
 fn cli_runs_the_gpu_and_says_what_it_found() {
     let out = parlab(&["prime", "999999874000003969", "--backend", "gpu"], &[]);
@@ -353,6 +355,7 @@ fn cli_runs_the_gpu_and_says_what_it_found() {
     );
 }
 
+#[cfg(feature = "cli")]
 #[test]
 fn cli_errors_on_the_gpu_are_one_line() {
     for (args, says) in [
