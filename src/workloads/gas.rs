@@ -107,7 +107,7 @@ pub struct GasRun {
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
     let mapped = backend.map(&GasBlocks, &blocks(params))?;
-    Ok(gas_run(backend, params, mapped))
+    Ok(mapped_run(backend, params, mapped))
 }
 
 /// [`simulate`] with the student's step function (Exercise 1): `step(&mut particle, dt, side)`
@@ -199,7 +199,7 @@ where
         step: Arc::new(step),
     };
     let mapped = backend.map_with(&kernel, &blocks(params), options)?;
-    Ok(gas_run(backend, params, mapped))
+    Ok(mapped_run(backend, params, mapped))
 }
 
 /// The student's step function as a kernel: one block of particles per task. It has no
@@ -245,14 +245,34 @@ fn blocks(params: &GasParams) -> Vec<GasBlock> {
         .collect()
 }
 
-/// The blocks' outcomes combined in block order, with the physics checks.
-fn gas_run<B: Backend + ?Sized>(
+/// The blocks' outcomes of a map on `backend`, combined with the physics checks.
+fn mapped_run<B: Backend + ?Sized>(
     backend: &B,
     params: &GasParams,
     mapped: Mapped<BlockOutcome>,
 ) -> GasRun {
+    let mut run = gas_run(
+        backend.name(),
+        backend.workers(),
+        params,
+        mapped.results,
+        mapped.seconds,
+    );
+    run.trace = mapped.trace;
+    run
+}
+
+/// Blocks' outcomes combined in block order, with the physics checks: every way of running the
+/// gas (a backend's map, the GPU) ends here.
+pub(super) fn gas_run(
+    backend: &'static str,
+    workers: usize,
+    params: &GasParams,
+    outcomes: Vec<BlockOutcome>,
+    seconds: f64,
+) -> GasRun {
     let mut total = BlockOutcome::default();
-    for out in mapped.results {
+    for out in outcomes {
         total.speeds.extend(out.speeds);
         total.energy_start += out.energy_start;
         total.energy_end += out.energy_end;
@@ -268,8 +288,6 @@ fn gas_run<B: Backend + ?Sized>(
     let pressure = wall_pressure(params.mass(), total.impulse, side, duration);
     let kinetic_t = kinetic_temperature(total.energy_start, n);
     let pressure_ideal = total.energy_start / (side * side);
-    let seconds = mapped.seconds;
-    let trace = mapped.trace;
     GasRun {
         particles: n,
         steps: params.steps,
@@ -278,8 +296,8 @@ fn gas_run<B: Backend + ?Sized>(
         temperature: params.temperature,
         mass_amu: params.mass_amu,
         seed: params.seed,
-        backend: backend.name(),
-        workers: backend.workers(),
+        backend,
+        workers,
         seconds,
         particle_steps_per_second: n as f64 * params.steps as f64 / seconds,
         energy_drift: (total.energy_end - total.energy_start) / total.energy_start,
@@ -297,7 +315,7 @@ fn gas_run<B: Backend + ?Sized>(
         paths: total.paths,
         speeds: total.speeds,
         params: params.clone(),
-        trace,
+        trace: None,
     }
 }
 

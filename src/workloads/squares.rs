@@ -91,7 +91,7 @@ impl std::fmt::Display for SquaresRun {
 }
 
 /// The seeds `range` as numpy's 32-bit seeds: `(start, count)`.
-fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
+pub(super) fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
     let start = u32::try_from(range.start).map_err(|_| {
         Error::invalid(
             "seed range",
@@ -108,14 +108,14 @@ fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
 }
 
 /// Bytes a map over `count` seeds holds per seed: the blocks' results, then their concatenation.
-const BYTES_PER_SEED: u64 = 8;
+pub(super) const BYTES_PER_SEED: u64 = 8;
 
 /// Bytes per seed of the one-task-per-seed I/O variant: the task, its result, and the backend's
 /// bookkeeping for one task (a thread executor's job, channel and future).
 const BYTES_PER_IO_TASK: u64 = 256;
 
 /// Fails with [`Error::TooLarge`] when `count` seeds at `per_seed` bytes would not fit in memory.
-fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
+pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
     crate::limits::check_memory(
         "squaring these seeds",
         count.saturating_mul(per_seed),
