@@ -255,7 +255,7 @@ impl Table {
     ///
     /// let table = parlab::table::measure(&[BackendKind::Sequential], 1, 1_000, 1_000_003, |_| {})?;
     /// let both = table.beside_module();
-    /// assert!(both.to_html().contains("<td>28</td>"));
+    /// assert!(both.to_html().contains(">28</td>"));
     /// assert!(both.to_string().contains("| non-parallelized | 5.4 | 28 |"));
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -296,8 +296,14 @@ impl BesideModule<'_> {
         );
         for c in self.cells() {
             s += "<tr>";
-            for cell in c {
-                s += &format!("<td>{cell}</td>");
+            for (i, cell) in c.iter().enumerate() {
+                // Names and notes read left to right; numbers line up on the right.
+                let align = if matches!(i, 0 | 3 | 6) {
+                    "left"
+                } else {
+                    "right"
+                };
+                s += &format!("<td style=\"text-align:{align}\">{cell}</td>");
             }
             s += "</tr>";
         }
