@@ -17,7 +17,7 @@ use crate::limits::{human_bytes, total_memory};
 /// let client = Client::new(2)?;
 /// let summary = client.summary();
 /// assert_eq!((summary.workers, summary.total_threads), (2, 2));
-/// assert!(summary.to_html().contains("<td><b>Workers:</b> 2</td>"));
+/// assert!(summary.to_html().contains("<b>Workers:</b> 2</td>"));
 /// assert!(summary.to_string().contains("Dashboard: not started"));
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -99,6 +99,9 @@ impl std::fmt::Display for Client {
     }
 }
 
+/// The style of every summary cell.
+const LEFT: &str = "style=\"text-align:left\"";
+
 /// What the summary says where no dashboard was recorded.
 const NOT_STARTED: &str = "not started (start one with parlab::dashboard::start())";
 
@@ -120,7 +123,9 @@ impl Summary {
                 "<code>parlab::dashboard::start()</code>",
             ),
         };
-        let pair = |a: String, b: String| format!("<tr><td>{a}</td><td>{b}</td></tr>");
+        // JupyterLab right-aligns table cells; dask's summary reads left to right.
+        let pair =
+            |a: String, b: String| format!("<tr><td {LEFT}>{a}</td><td {LEFT}>{b}</td></tr>");
         let field = |name: &str, value: &dyn std::fmt::Display| format!("<b>{name}:</b> {value}");
         let mut s = String::from(
             "<div><h3 style=\"margin-bottom:0.2em\">Client</h3>\
@@ -128,7 +133,10 @@ impl Summary {
              kernel's process (dask's LocalCluster with processes=False)</p>\
              <table style=\"text-align:left\">",
         );
-        s += &pair(field("Dashboard", &dashboard), String::new());
+        s += &format!(
+            "<tr><td {LEFT} colspan=\"2\">{}</td></tr>",
+            field("Dashboard", &dashboard)
+        );
         s += &pair(
             field("Workers", &self.workers),
             field("Total threads", &self.total_threads),
@@ -145,7 +153,7 @@ impl Summary {
               <tr><th>worker</th><th>threads</th><th>memory</th></tr>";
         for w in 0..self.workers {
             s += &format!(
-                "<tr><td>{w}</td><td>{}</td><td>shared with the kernel ({})</td></tr>",
+                "<tr><td {LEFT}>{w}</td><td {LEFT}>{}</td><td {LEFT}>shared with the kernel ({})</td></tr>",
                 self.threads_per_worker,
                 self.memory()
             );
