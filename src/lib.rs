@@ -86,3 +86,13 @@ pub mod plot;
 pub mod prelude;
 
 pub use error::{Error, Result};
+
+/// parlab's version, from `Cargo.toml` (ipyparallel's `ipp.__version__`).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(parlab::VERSION, env!("CARGO_PKG_VERSION"));
+/// assert_eq!(parlab::VERSION.split('.').count(), 3);
+/// ```
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
