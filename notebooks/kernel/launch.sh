@@ -16,6 +16,9 @@ case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) PATH=$HOME/.cargo/bin:$PATH ;; e
 if libdir=$(rustc --print target-libdir 2>/dev/null); then
   export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
+# Mesa's Vulkan device-select layer prints "XDG_RUNTIME_DIR is invalid" on stderr on headless
+# machines when a cell looks for a GPU (notebook 06); without the layer wgpu finds the same devices.
+export NODEVICE_SELECT=${NODEVICE_SELECT:-1}
 EVCXR=${PARLAB_EVCXR_JUPYTER:-@EVCXR_JUPYTER@}
 [ -x "$EVCXR" ] || EVCXR=$(command -v evcxr_jupyter)
 if [ -z "${EVCXR_TMPDIR:-}" ]; then
