@@ -173,7 +173,18 @@ fn wheel_edge_cases_match_plain_trial_division_in_every_flavor() {
     }
     // Squares of primes (some near the wheel's modulus 210), and small primes times a big one.
     let big = next_prime(1 << 40);
-    for p in [3u64, 5, 7, 11, 13, 199, 211, 16_411, 1_000_003, 4_294_967_291] {
+    for p in [
+        3u64,
+        5,
+        7,
+        11,
+        13,
+        199,
+        211,
+        16_411,
+        1_000_003,
+        4_294_967_291,
+    ] {
         check(p * p, p.saturating_sub(400_000).max(3) | 1, p);
         check(p * p, p, p + 400);
         if let Some(n) = p.checked_mul(big) {
