@@ -10,17 +10,39 @@
 
 use std::arch::x86_64::*;
 
-/// Numbers per block: one turn of the 2·3·5·7 wheel.
-pub(super) const SPAN: u64 = 210;
-/// Candidate vectors per block: 48 residues in 8 lanes.
-const N: usize = 6;
+/// The wheel's modulus and the turns per block. A 2·3·5 wheel (`WHEEL = 30`, 4 or 7 turns, 7 or
+/// `n`'s multiples of 7 tested too) measured 12–20 % slower here (BENCHMARKS.md); change the two
+/// constants to compare (`ALIGN` in `wheel` must stay a multiple of `SPAN`).
+const WHEEL: u64 = 210;
+const TURNS: usize = 1;
+/// Numbers per block.
+pub(super) const SPAN: u64 = WHEEL * TURNS as u64;
+/// Candidates per turn: the residues mod `WHEEL` coprime to it (48).
+const PER_TURN: usize = coprime_count(WHEEL);
+/// Candidate vectors per block.
+const N: usize = PER_TURN * TURNS / 8;
 
-/// The residues mod 210 coprime to 210.
-const RESIDUES: [u64; 48] = {
-    let mut r = [0; 48];
+const fn coprime(x: u64) -> bool {
+    x % 2 != 0 && x % 3 != 0 && x % 5 != 0 && (WHEEL % 7 != 0 || x % 7 != 0)
+}
+
+const fn coprime_count(m: u64) -> usize {
+    let (mut c, mut x) = (0, 1);
+    while x < m {
+        if coprime(x) {
+            c += 1;
+        }
+        x += 1;
+    }
+    c
+}
+
+/// The block's candidate offsets: the residues coprime to `WHEEL`, turn after turn.
+const OFFSETS: [u64; PER_TURN * TURNS] = {
+    let mut r = [0; PER_TURN * TURNS];
     let (mut i, mut x) = (0, 1);
-    while x < 210 {
-        if x % 2 != 0 && x % 3 != 0 && x % 5 != 0 && x % 7 != 0 {
+    while x < SPAN {
+        if coprime(x % WHEEL) {
             r[i] = x;
             i += 1;
         }
@@ -50,7 +72,7 @@ pub(super) fn newton_min(n: u64, steps: u32) -> u64 {
 #[target_feature(enable = "avx512f,avx2,fma")]
 pub(super) unsafe fn first_flagged(n: u64, mut block: u64, end: u64) -> Option<u64> {
     let offsets: [__m512d; N] = std::array::from_fn(|v| {
-        let r = |k: usize| RESIDUES[8 * v + k] as f64;
+        let r = |k: usize| OFFSETS[8 * v + k] as f64;
         _mm512_setr_pd(r(0), r(1), r(2), r(3), r(4), r(5), r(6), r(7))
     });
     let nh = n as f64;
@@ -143,7 +165,8 @@ mod tests {
 
     #[test]
     fn the_wheel_has_48_residues_and_regimes_grow() {
-        assert_eq!((RESIDUES[0], RESIDUES[1], RESIDUES[47]), (1, 11, 209));
+        assert_eq!((OFFSETS[0], OFFSETS[1], OFFSETS[47]), (1, 11, 209));
+        assert_eq!(N * 8, OFFSETS.len());
         let n = 489_133_282_872_437_279;
         assert!(newton_min(n, 2) < newton_min(n, 1));
         assert!(newton_min(u64::MAX, 2) > super::super::wheel::SIMD_MIN);
