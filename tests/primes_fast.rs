@@ -7,7 +7,7 @@ use rand::{rngs::StdRng, RngExt, SeedableRng};
 
 /// Plain trial division by `lo, lo + 2, ..., hi`.
 fn plain(n: u64, lo: u64, hi: u64) -> Option<u64> {
-    (lo..=hi).step_by(2).find(|x| n % x == 0)
+    (lo..=hi).step_by(2).find(|x| n.is_multiple_of(*x))
 }
 
 fn next_prime(mut p: u64) -> u64 {

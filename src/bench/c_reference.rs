@@ -138,7 +138,7 @@ impl CSide {
         side.squares_ratio = side.squares.map(|c| squares_s / c.median);
         if n % 2 == 1 && n >= 9 {
             let prime = is_prime_miller_rabin(n);
-            let ok = |f: u64| (f == 0) == prime && (f == 0 || n % f == 0);
+            let ok = |f: u64| (f == 0) == prime && (f == 0 || n.is_multiple_of(f));
             side.prime = side.timed(&exe, "prime", n, repeat, ok);
             side.prime_ratio = side.prime.map(|c| prime_s / c.median);
         } else {

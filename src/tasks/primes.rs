@@ -143,7 +143,7 @@ pub fn smallest_factor_flavor(flavor: Flavor, sub: &Subinterval) -> Result<Optio
 }
 
 fn scan_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
-    if flavor == Flavor::Scalar || lo < 3 || lo % 2 == 0 || n == 0 || hi < lo {
+    if flavor == Flavor::Scalar || lo < 3 || lo.is_multiple_of(2) || n == 0 || hi < lo {
         return smallest_factor_reference(n, lo, hi);
     }
     wheel::scan(n, lo, hi, flavor)
@@ -151,7 +151,7 @@ fn scan_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
 
 /// Plain trial division by `lo, lo + 2, ..., hi`: the reference every flavor must match.
 pub(crate) fn smallest_factor_reference(n: u64, lo: u64, hi: u64) -> Option<u64> {
-    (lo..=hi).step_by(2).find(|x| n % x == 0)
+    (lo..=hi).step_by(2).find(|x| n.is_multiple_of(*x))
 }
 
 /// Candidates tested between two looks at the shared best factor in [`TrialKernel`].
@@ -312,7 +312,7 @@ pub fn small_verdict(n: u64) -> Option<Verdict> {
             is_prime: n > 1,
             factor: None,
         })
-    } else if n % 2 == 0 {
+    } else if n.is_multiple_of(2) {
         Some(Verdict {
             is_prime: false,
             factor: Some(2),

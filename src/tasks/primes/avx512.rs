@@ -23,7 +23,10 @@ const PER_TURN: usize = coprime_count(WHEEL);
 const N: usize = PER_TURN * TURNS / 8;
 
 const fn coprime(x: u64) -> bool {
-    x % 2 != 0 && x % 3 != 0 && x % 5 != 0 && (WHEEL % 7 != 0 || x % 7 != 0)
+    !x.is_multiple_of(2)
+        && !x.is_multiple_of(3)
+        && !x.is_multiple_of(5)
+        && (!WHEEL.is_multiple_of(7) || !x.is_multiple_of(7))
 }
 
 const fn coprime_count(m: u64) -> usize {

@@ -33,7 +33,9 @@ impl Wheel {
     /// The wheel of `modulus` (30 or 210) for `n`, padded to a multiple of `pad` residues.
     pub(crate) fn new(n: u64, modulus: u64, pad: usize) -> Wheel {
         debug_assert!(modulus == 30 || modulus == 210);
-        let may_divide = |r: u64, p: u64| r % p != 0 || n % p == 0 || modulus % p != 0;
+        let may_divide = |r: u64, p: u64| {
+            !r.is_multiple_of(p) || n.is_multiple_of(p) || !modulus.is_multiple_of(p)
+        };
         let mut residues = [0; 112];
         let mut len = 0;
         for r in (1..modulus).step_by(2) {
@@ -65,7 +67,7 @@ pub(crate) fn wheel_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64>
     while base <= hi {
         for &r in wheel.residues() {
             let x = base + r;
-            if x >= lo && x <= hi && n % x == 0 {
+            if x >= lo && x <= hi && n.is_multiple_of(x) {
                 return Some(x);
             }
         }
@@ -84,7 +86,9 @@ pub(crate) fn scan(n: u64, lo: u64, hi: u64, flavor: Flavor) -> Option<u64> {
     }
     let top = hi.min(WHEEL_MAX);
     let found = match flavor {
-        Flavor::Avx512 if n % 3 != 0 && n % 5 != 0 && n % 7 != 0 => avx512_scan(n, lo, top),
+        Flavor::Avx512 if !n.is_multiple_of(3) && !n.is_multiple_of(5) && !n.is_multiple_of(7) => {
+            avx512_scan(n, lo, top)
+        }
         Flavor::Avx2 | Flavor::Avx512 => avx2_scan(n, lo, top),
         _ => wheel_scan(n, &Wheel::new(n, 210, 1), lo, top),
     };
