@@ -10,8 +10,8 @@
 
 use std::arch::x86_64::*;
 
-/// The wheel's modulus and the turns per block. A 2·3·5 wheel (`WHEEL = 30`, 4 or 7 turns, 7 or
-/// `n`'s multiples of 7 tested too) measured 12–20 % slower here (BENCHMARKS.md); change the two
+/// The wheel's modulus and the turns per block. A 2·3·5 wheel (`WHEEL = 30` with 4 or 7 turns,
+/// multiples of 7 then tested too) measured 12–20 % slower here (BENCHMARKS.md); change the two
 /// constants to compare (`ALIGN` in `wheel` must stay a multiple of `SPAN`).
 const WHEEL: u64 = 210;
 const TURNS: usize = 1;

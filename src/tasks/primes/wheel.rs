@@ -111,7 +111,9 @@ fn simd_frame(
     hi: u64,
     mut first_flagged: impl FnMut(u64, u64) -> Option<u64>,
 ) -> Option<u64> {
-    let first = lo.max(SIMD_MIN).next_multiple_of(span);
+    // Block `b` holds the candidates `b + 1 ..= b + span - 1`: a chunk from `k·ALIGN + 1` starts
+    // with a whole block.
+    let first = (lo - 1).max(SIMD_MIN - 1).next_multiple_of(span);
     let end = (hi.min(SIMD_MAX) + 1) / span * span;
     if first >= end {
         return wheel_scan(n, wheel, lo, hi);
