@@ -173,8 +173,14 @@ fn wheel_edge_cases_match_plain_trial_division_in_every_flavor() {
     }
     // A factor at the first candidate of a chunk-aligned block (k·840 + 1) and at the last one.
     let big = next_prime(1 << 40);
-    let p = (20..).map(|k| 840 * k + 1).find(|&p| is_prime_miller_rabin(p)).unwrap();
-    let q = (20..).map(|k| 840 * k - 1).find(|&q| is_prime_miller_rabin(q)).unwrap();
+    let p = (20..)
+        .map(|k| 840 * k + 1)
+        .find(|&p| is_prime_miller_rabin(p))
+        .unwrap();
+    let q = (20..)
+        .map(|k| 840 * k - 1)
+        .find(|&q| is_prime_miller_rabin(q))
+        .unwrap();
     for f in [p, q] {
         check(f * big, f, f + 50_000);
         check(f * big, f - 2 * 840, f);
