@@ -97,6 +97,15 @@ pub fn build(dir: &Path) -> std::result::Result<PathBuf, String> {
 /// # Errors
 ///
 /// A message to show: the program failed or printed something else.
+///
+/// # Examples
+///
+/// ```
+/// use std::path::Path;
+///
+/// let err = parlab::bench::c_reference::run_kernel(Path::new("/nonexistent"), "prime", 91);
+/// assert!(err.unwrap_err().contains("could not run"));
+/// ```
 pub fn run_kernel(exe: &Path, kernel: &str, arg: u64) -> std::result::Result<(f64, u64), String> {
     let out = Command::new(exe)
         .args([kernel, &arg.to_string()])
@@ -118,6 +127,20 @@ impl CSide {
     /// Builds and runs the C kernels `repeat` times each on `count` seeds and on `n`, checks their
     /// answers against parlab's, and divides parlab's all-core medians `squares_s` and `prime_s`
     /// by the C medians. Problems become [`CSide::notes`], never errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::bench::c_reference::CSide;
+    ///
+    /// // 1000 seeds and 1000003 (prime) once each; parlab "took" 1 ms for both.
+    /// let side = CSide::measure(1000, 1_000_003, 1, 1e-3, 1e-3);
+    /// if side.notes.is_empty() {
+    ///     assert!(side.squares_ratio.unwrap() > 0.0 && side.prime_ratio.unwrap() > 0.0);
+    /// } else {
+    ///     assert!(side.squares.is_none() || side.prime.is_none()); // no C compiler here
+    /// }
+    /// ```
     pub fn measure(count: u64, n: u64, repeat: usize, squares_s: f64, prime_s: f64) -> CSide {
         let mut side = CSide {
             compiler: format!("{} {}", compiler(), FLAGS.join(" ")),
