@@ -6,7 +6,8 @@
 //! and ns per odd number and per wheel candidate (trial division just below isqrt of the module's
 //! prime), then the floors (x86-64 with AVX-512 only):
 //! - squares: MT19937's init chain, `w = 1812433253 * (w ^ (w >> 30)) + i`, four vector ops per
-//!   step, 404 steps per seed, eight independent vectors (zmm: 16 seeds each; ymm: 8);
+//!   step, eight independent vectors: 408 steps per seed in zmm (16 seeds each, 12 draws), 404 in
+//!   ymm (8 seeds each, AVX2's 8 draws);
 //! - primes: per vector of eight candidates the one-Newton loop issues four FMAs (Newton step
 //!   twice, quotient, residual), two adds (candidate, rounding) and a compare: the floor is four
 //!   to seven times the best time per zmm FP op (twelve independent FMA chains), depending on
@@ -135,7 +136,7 @@ mod floors {
         println!(
             "floor squares: init chain alone {:.2} ns/seed in zmm ({:.3} ns per 4-op vector step), \
              {:.2} ns/seed in ymm",
-            vector_step * 404.0 / 16.0,
+            vector_step * 408.0 / 16.0,
             vector_step,
             y * 1e9 / (8 * STEPS) as f64 * 404.0 / 8.0
         );
