@@ -14,9 +14,10 @@ pub enum Flavor {
     /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
     Scalar,
     /// Plain Rust over batches of lanes that the compiler vectorizes for the build target (SSE2
-    /// on x86-64, NEON on aarch64); the primes use a 2·3·5 wheel with integer `%`.
+    /// on x86-64, NEON on aarch64); the primes use a 2·3·5·7 wheel with integer `%`.
     Portable,
-    /// AVX2 (and FMA for the primes), selected at run time on CPUs that have it.
+    /// AVX2 (and FMA for the primes: 4 f64 lanes over a 2·3·5 wheel), selected at run time on CPUs
+    /// that have it.
     Avx2,
     /// AVX-512 F (16 u32 lanes for the squares, 8 f64 lanes and a 2·3·5·7 wheel for the primes),
     /// selected at run time on CPUs that have it.
