@@ -34,7 +34,7 @@ SLOW = {
     "04-ipyparallel.ipynb": ["Cluster::start", "check_prime("],
     "05-dask.ipynb": ["check_prime("],
     "06-cuda-summary.ipynb": ["table::measure"],
-    "07-exercise-gas.ipynb": ["particles: 100_000", "simulate("],
+    "07-exercise-gas.ipynb": ["particles: 100_000", "particles: 1_000_000", "CpuMonitor::watch", "simulate("],
 }
 
 

@@ -1,19 +1,40 @@
 #!/usr/bin/env python3
-"""Execute parlab's evcxr notebooks headlessly and check their outputs.
+"""Execute parlab's evcxr notebooks headlessly and check their outputs, cell by cell.
 
-Every notebook in notebooks/ runs top to bottom in the `parlab` (evcxr) kernel with nbclient.
+Every notebook in notebooks/ runs top to bottom in the "Rust (parlab)" kernel with nbclient.
 A notebook fails when
   * a cell errors (compile error: nbclient raises),
-  * a cell panics (evcxr reports a panic on stderr but nbconvert/nbclient exit 0, so the
-    outputs are scanned for `panicked at` and `error` outputs),
+  * a cell panics (evcxr reports a panic on stderr but nbclient exits 0, so the outputs are
+    scanned for `panicked at` and `error` outputs),
+  * a cell writes to stderr (JupyterLab shows stderr in pink, like an error: progress and
+    notes belong on stdout or in a display),
   * a cell shows a meaningless `()` or a figure's Debug text instead of the picture,
-  * an expected output listed in notebooks/expected.json is missing: a string anywhere in the
-    notebook, or {"cell": SOURCE PREFIX, "shows": TEXT or "mime:TYPE"} for the one cell whose
-    source starts with that prefix.
+  * an expectation in notebooks/expected.json does not hold.
+
+notebooks/expected.json maps each notebook's file name to a list of entries:
+
+  {"cell": SOURCE PREFIX, "shows": WHAT}
+      The one code cell whose source (leading blanks stripped) starts with SOURCE PREFIX must
+      show WHAT: a text contained in its outputs (stdout, text/plain, text/html, ...), or
+      "mime:TYPE" for an output of that type (e.g. "mime:image/svg+xml" for a picture).
+      WHAT may be a list: the cell must show every item. The prefix must match exactly one
+      code cell, so each expected output is tied to the cell that prints it.
+  {"cell": SOURCE PREFIX, "lacks": TEXT}
+      ... and that cell's outputs must not contain TEXT (a list works too).
+  {"stdin": [ANSWER, ...]}
+      Answers typed at the notebook's input prompts (evcxr_input::get_string), in order; once
+      they run out, a prompt gets "" (nobody there). The prompt and the answer are added to the
+      cell's outputs as JupyterLab shows them ("PROMPT ANSWER"), so "shows" can check them.
+
+A bare string ("some text" anywhere in the notebook) is rejected: it cannot tell which cell
+printed it (07's picture shown as Debug text passed that way while another cell drew an SVG).
+The rejection names every bare string left, so converting them is a matter of reading the list.
+
 Executed copies go to target/notebooks/ (they are build products, not source).
 
-Usage: run_notebooks.py [NOTEBOOK ...]
+Usage: run_notebooks.py [NOTEBOOK ...]   (default: every notebook in notebooks/)
 """
+import asyncio
 import json
 import os
 import sys
@@ -28,6 +49,45 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "target" / "notebooks"
 CELL_TIMEOUT = int(os.environ.get("PARLAB_CELL_TIMEOUT", "1200"))
+KEYS = ({"cell", "shows"}, {"cell", "lacks"}, {"cell", "shows", "lacks"}, {"stdin"})
+
+
+class PromptingClient(NotebookClient):
+    """nbclient with stdin: answers the kernel's input requests from a list of canned answers.
+
+    nbclient itself sends `allow_stdin = False`, so evcxr_input::get_string returns "" at once;
+    here the prompt is answered as a person in JupyterLab would.
+    """
+
+    def __init__(self, nb, answers, **kwargs):
+        super().__init__(nb, **kwargs)
+        self.answers = list(answers)
+        self.prompts = []
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        kc.allow_stdin = True
+        return kc
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        answering = asyncio.ensure_future(self._answer_prompts(cell))
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        finally:
+            answering.cancel()
+
+    async def _answer_prompts(self, cell):
+        while True:
+            msg = await self.kc.stdin_channel.get_msg()
+            if msg.get("msg_type") != "input_request":
+                continue
+            prompt = msg["content"].get("prompt", "")
+            answer = self.answers.pop(0) if self.answers else ""
+            self.prompts.append((prompt, answer))
+            cell.outputs.append(
+                nbformat.v4.new_output("stream", name="stdout", text=f"{prompt}{answer}\n")
+            )
+            self.kc.input(answer)
 
 
 def texts(nb):
@@ -53,6 +113,11 @@ def problems(nb):
             found.append(f"cell {i}: error output: {text[:500]}")
         elif kind == "stderr" and "panicked at" in text:
             found.append(f"cell {i}: panic: {text[:500]}")
+        elif kind == "stderr":
+            found.append(
+                f"cell {i}: writes to stderr, shown pink like an error ({text.strip()[:200]!r}): "
+                "print progress and notes on stdout"
+            )
         elif kind == "text/plain" and text.strip() == "()":
             found.append(f"cell {i}: shows a meaningless `()` (end the cell with `;`)")
         elif kind == "text/plain" and text.startswith(("Svg(", "Histogram {", "Trajectories {")):
@@ -61,44 +126,65 @@ def problems(nb):
 
 
 def cell_outputs(nb, prefix):
-    """(texts, mime types) of the one code cell whose source starts with `prefix`, or None."""
+    """(texts, mime types) of the one code cell whose source starts with `prefix`, or an error."""
     cells = [
         i
         for i, c in enumerate(nb.cells)
         if c.cell_type == "code" and c.source.lstrip().startswith(prefix)
     ]
     if len(cells) != 1:
-        return None
+        return f"{len(cells)} code cells start with {prefix!r} (need exactly one)"
     mine = [(kind, text) for i, kind, text in texts(nb) if i == cells[0]]
     return "\n".join(t for _, t in mine), {k for k, _ in mine}
 
 
+def listed(value):
+    return value if isinstance(value, list) else [value]
+
+
 def check_cell(nb, want):
-    """A per-cell expectation {"cell": SOURCE PREFIX, "shows": TEXT or "mime:TYPE"}."""
+    """Problems with one {"cell": ..., "shows"/"lacks": ...} entry."""
     got = cell_outputs(nb, want["cell"])
-    if got is None:
-        return f"no single code cell starts with {want['cell']!r}"
+    if isinstance(got, str):
+        return [got]
     text, mimes = got
-    shows = want["shows"]
-    if shows.startswith("mime:"):
-        if shows[5:] not in mimes:
-            return f"cell {want['cell']!r}: no output of type {shows[5:]} (has {sorted(mimes)})"
-    elif shows not in text:
-        return f"cell {want['cell']!r}: expected output missing: {shows!r}"
-    return None
+    found = []
+    for shows in listed(want.get("shows", [])):
+        if shows.startswith("mime:"):
+            if shows[5:] not in mimes:
+                found.append(
+                    f"cell {want['cell']!r}: no output of type {shows[5:]} (has {sorted(mimes)})"
+                )
+        elif shows not in text:
+            found.append(f"cell {want['cell']!r}: expected output missing: {shows!r}")
+    for lacks in listed(want.get("lacks", [])):
+        if lacks in text:
+            found.append(f"cell {want['cell']!r}: shows what it must not: {lacks!r}")
+    return found
 
 
-def run(path, expected):
+def malformed(name, entries):
+    """Entries of one notebook that are not in the format above, each with what to write."""
+    bad = []
+    for want in entries:
+        if isinstance(want, str):
+            bad.append(
+                f"{name}: bare-string expectation {want!r}: tie it to its cell, "
+                '{"cell": SOURCE PREFIX, "shows": ' + json.dumps(want) + "}"
+            )
+        elif not isinstance(want, dict) or set(want) not in KEYS:
+            bad.append(f"{name}: unknown entry {json.dumps(want)} (see scripts/run_notebooks.py)")
+    return bad
+
+
+def run(path, entries):
     nb = nbformat.read(path, as_version=4)
+    answers = [a for want in entries if isinstance(want, dict) for a in want.get("stdin", [])]
     # The "Rust (parlab)" kernel keeps its build folder (notebooks/kernel/launch.sh), so only the
     # first notebook on a machine compiles parlab's dependencies.
-    # Breakpoint cells read their answer from here when no one is at the prompt.
-    os.environ.setdefault(
-        "PARLAB_BREAKPOINT_ANSWER",
-        "No: the sequential loop reaches the small factor at once; the parallel version waits for every subinterval.",
-    )
-    client = NotebookClient(
+    client = PromptingClient(
         nb,
+        answers,
         kernel_name="parlab",
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
@@ -116,32 +202,29 @@ def run(path, expected):
     found = problems(nb)
     if failure:
         found.insert(0, f"cell failed: {failure}")
-    everything = "\n".join(text for _, _, text in texts(nb))
-    mimes = {kind for _, kind, _ in texts(nb)}
-    for want in expected.get(path.name, []):
-        if isinstance(want, dict):
-            problem = check_cell(nb, want)
-            if problem:
-                found.append(problem)
-        elif want.startswith("mime:"):
-            if want[5:] not in mimes:
-                found.append(f"no output of type {want[5:]}")
-        elif want not in everything:
-            found.append(f"expected output missing: {want!r}")
+    for prompt, answer in client.prompts:
+        print(f"    prompt {prompt!r} answered {answer!r}", flush=True)
+    for want in entries:
+        if isinstance(want, dict) and "cell" in want:
+            found.extend(check_cell(nb, want))
     return seconds, found
 
 
 def main():
     expected = json.loads((NOTEBOOKS / "expected.json").read_text())
     paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
-    missing = sorted(set(expected) - {p.name for p in sorted(NOTEBOOKS.glob("*.ipynb"))})
-    failed = [f"{m}: listed in expected.json but not found" for m in missing]
-    for name in sorted({p.name for p in NOTEBOOKS.glob("*.ipynb")} - set(expected)):
+    present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+    failed = [f"{m}: listed in expected.json but not found" for m in sorted(set(expected) - present)]
+    for name in sorted(present - set(expected)):
         failed.append(f"{name}: no expected outputs listed in notebooks/expected.json")
+    left = [b for name in sorted(expected) for b in malformed(name, expected[name])]
+    if left:
+        print(f"expected.json: {len(left)} entries to convert:\n  " + "\n  ".join(left), flush=True)
+        failed.extend(left)
     total = time.time()
     for path in paths:
         print(f"==> notebook {path.name}", flush=True)
-        seconds, found = run(path, expected)
+        seconds, found = run(path, expected.get(path.name, []))
         status = "ok" if not found else "FAILED"
         print(f"<== notebook {path.name}: {status} in {seconds:.0f} s", flush=True)
         for p in found:

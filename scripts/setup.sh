@@ -12,6 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(pkg-config python3-venv)
 # MPI backend (cargo feature `mpi`): Open MPI, and libclang + a C compiler for the bindings' build.
 APT_PACKAGES+=(libopenmpi-dev openmpi-bin libclang-dev gcc)
+# GPU backend (cargo feature `gpu`) on a machine without a GPU: Mesa's llvmpipe Vulkan device.
+APT_PACKAGES+=(mesa-vulkan-drivers)
 apt_install() {
   local missing=()
   for p in "${APT_PACKAGES[@]}"; do

@@ -49,3 +49,25 @@ mpi_unit_doc() { # only parlab::mpi's tests: the rest ran above without the feat
 step "cargo test --features mpi (mpirun with 2 and 4 ranks)" cargo test --release --features mpi --test mpi
 step "cargo test --features mpi (unit and doc tests of parlab::mpi)" mpi_unit_doc
 step "mpirun -n 4 parlab mpi prime / squares" mpi_smoke
+
+# --- GPU backend (cargo feature `gpu`) ---------------------------------------------------------
+# On the machine's GPU, or on Mesa's llvmpipe Vulkan device (mesa-vulkan-drivers, from setup.sh)
+# where there is none; no adapter at all fails these steps. NODEVICE_SELECT=1 turns off Mesa's
+# device-select layer, which prints "XDG_RUNTIME_DIR is invalid" on a headless machine.
+export NODEVICE_SELECT=1
+step "cargo clippy --features gpu" cargo clippy --all-targets --features gpu -- -D warnings
+step "cargo test --features gpu (tests/gpu.rs)" cargo test --release --features gpu --test gpu
+gpu_unit_doc() { # only parlab::gpu's and the GPU workloads' tests: the rest ran above
+  cargo test --release --features gpu --lib gpu:: && cargo test --release --features gpu --doc gpu
+}
+step "cargo test --features gpu (unit and doc tests of parlab::gpu)" gpu_unit_doc
+gpu_smoke() { # the adapters, and the module's numbers on the GPU
+  local bin=target/release/parlab
+  cargo build --release --features gpu
+  echo "-- parlab gpu:"; "$bin" gpu
+  echo "-- parlab squares --backend gpu:"; "$bin" squares --backend gpu
+  echo "-- parlab prime 999999874000003969 --backend gpu:"; "$bin" prime 999999874000003969 --backend gpu
+  echo "-- parlab gas --backend gpu --particles 20000 --steps 4000:"
+  "$bin" gas --backend gpu --particles 20000 --steps 4000
+}
+step "parlab gpu / squares / prime / gas --backend gpu" gpu_smoke

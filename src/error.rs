@@ -105,6 +105,25 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+    /// No GPU adapter was found for the GPU backend (cargo feature `gpu`).
+    #[error(
+        "no GPU adapter found (wgpu looked for Vulkan, Metal, DX12 and GL devices{detail}); \
+         install a GPU driver, or on Debian/Ubuntu without a GPU Mesa's software Vulkan device: \
+         `apt-get install mesa-vulkan-drivers` (llvmpipe); `parlab gpu` lists what is found"
+    )]
+    NoGpu {
+        /// What wgpu said, with a leading "; ", or empty.
+        detail: String,
+    },
+    /// The GPU device failed: it could not be opened, a shader or buffer was refused, or it
+    /// was lost.
+    #[error("gpu ({adapter}): {message}")]
+    Gpu {
+        /// The adapter's name.
+        adapter: String,
+        /// What happened and what to do.
+        message: String,
+    },
     /// Encoding or decoding JSON failed.
     #[error("JSON: {0}")]
     Json(String),

@@ -12,7 +12,7 @@
 //! | layer | modules | what it holds | may import |
 //! |---|---|---|---|
 //! | 1. kernels | [`tasks`], [`gas`] | the module's tasks and the gas physics: data in, data out | nothing of parlab's but [`Error`] |
-//! | 2. executors | [`backends`], [`cluster`], [`dask`] | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none | layer 1 never; `backends` only (`cluster`, `dask`) |
+//! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 1 never; `backends` only (`cluster`, `dask`) |
 //! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
 //! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` |
 //!
@@ -28,6 +28,9 @@
 //! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart, running named
 //!   kernels compiled into them.
 //! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
+//! - `gpu` (cargo feature `gpu`): the two tasks and the gas as WGSL compute shaders on any GPU
+//!   wgpu finds (Vulkan, Metal, DX12, GL), or on Mesa's llvmpipe without one; the workloads'
+//!   `squares_gpu`, `check_prime_gpu` and `simulate_gpu` run them.
 //! - [`workloads`]: [`squares`](workloads::squares), [`check_prime`](workloads::check_prime)
 //!   and [`simulate`](workloads::simulate) on any backend; [`BackendKind`](workloads::BackendKind).
 //! - [`table`]: the module's summary table, measured on this machine.
@@ -63,6 +66,8 @@ pub mod tasks;
 pub mod backends;
 pub mod cluster;
 pub mod dask;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 
 // 3. Workloads.
 #[cfg(feature = "cli")]
@@ -81,3 +86,13 @@ pub mod plot;
 pub mod prelude;
 
 pub use error::{Error, Result};
+
+/// parlab's version, from `Cargo.toml` (ipyparallel's `ipp.__version__`).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(parlab::VERSION, env!("CARGO_PKG_VERSION"));
+/// assert_eq!(parlab::VERSION.split('.').count(), 3);
+/// ```
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

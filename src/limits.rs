@@ -140,8 +140,27 @@ pub(crate) fn check_workers(workers: usize) -> Result<usize> {
 /// }
 /// ```
 pub fn available_memory() -> Option<u64> {
+    meminfo("MemAvailable:")
+}
+
+/// The machine's memory (`MemTotal` in `/proc/meminfo`), in bytes; `None` where there is no
+/// such file. dask's `Client` summary shows it as "Total memory".
+///
+/// # Examples
+///
+/// ```
+/// if let Some(total) = parlab::limits::total_memory() {
+///     assert!(total >= parlab::limits::available_memory().unwrap_or(0));
+/// }
+/// ```
+pub fn total_memory() -> Option<u64> {
+    meminfo("MemTotal:")
+}
+
+/// One `/proc/meminfo` field (given in KiB there), in bytes.
+fn meminfo(field: &str) -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let line = info.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib.saturating_mul(1024))
 }

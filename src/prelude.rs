@@ -7,10 +7,14 @@ pub use crate::backends::{
 pub use crate::cluster::{Cluster, Remote};
 pub use crate::dask::{Bag, Client, Graph};
 pub use crate::gas::{check_step, step_particle, GasParams, Particle, Particles, Trajectory};
+#[cfg(feature = "gpu")]
+pub use crate::gpu::Gpu;
 pub use crate::plot::warm_up_histogram;
 pub use crate::tasks::random_square;
 pub use crate::workloads::{
     check_prime, check_prime_with, simulate, simulate_with_step, squares, squares_io, squares_with,
     BackendKind, GasRun, Method, RandomSquare,
 };
+#[cfg(feature = "gpu")]
+pub use crate::workloads::{check_prime_gpu, simulate_gpu, squares_gpu};
 pub use crate::{Error, Result};

@@ -182,3 +182,150 @@ impl std::fmt::Display for Table {
         f.write_str(&self.to_markdown())
     }
 }
+
+/// The module author's summary table (a 16-core laptop, Windows, Python): for the parlab
+/// backend named `backend`, the package it stands for and the author's times as printed there
+/// (seconds per 10^6 squares, seconds for the prime check), with the notes the table needs.
+/// `None` for backends the module's table has no row for (`threads`, `rayon`).
+///
+/// # Examples
+///
+/// ```
+/// let author = parlab::table::module_author("dask").unwrap();
+/// assert_eq!((author.package, author.squares, author.prime), ("dask", "67", "5.4"));
+/// assert!(parlab::table::module_author("rayon").is_none());
+/// ```
+pub fn module_author(backend: &str) -> Option<&'static AuthorRow> {
+    MODULE_AUTHOR.iter().find(|r| r.backend == backend)
+}
+
+/// One row of the module author's table, as printed there.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct AuthorRow {
+    /// The parlab backend that stands for it.
+    pub backend: &'static str,
+    /// The module's package.
+    pub package: &'static str,
+    /// Seconds per 10^6 squares, as printed.
+    pub squares: &'static str,
+    /// Seconds for the prime check, as printed.
+    pub prime: &'static str,
+    /// What the numbers were measured on, where the module's table does not say.
+    pub note: &'static str,
+}
+
+const fn author(
+    backend: &'static str,
+    package: &'static str,
+    squares: &'static str,
+    prime: &'static str,
+    note: &'static str,
+) -> AuthorRow {
+    AuthorRow {
+        backend,
+        package,
+        squares,
+        prime,
+        note,
+    }
+}
+
+/// The module's "Summary of Results" (16 cores), row by row, keyed by parlab backend.
+pub const MODULE_AUTHOR: [AuthorRow; 7] = [
+    author("sequential", "non-parallelized", "5.4", "28", ""),
+    author("thread-executor", "concurrent.futures", "43", "5.6", "ThreadPoolExecutor; the prime time ran in Spyder"),
+    author("process-pool", "multiprocess", "2.4", "4.1", ""),
+    author("process-executor", "concurrent.futures", "312", "5.6", "ProcessPoolExecutor; the prime time ran in Spyder"),
+    author("joblib", "joblib", "5.9", "3.7", ""),
+    author("cluster", "ipyparallel", "1.3", "1.8", "1.8 s is In[28], one subinterval on one engine; the whole check took 3.68 s"),
+    author("dask", "dask", "67", "5.4", "67 is the bag: 10^4 seeds in 15 partitions (0.67 s); per task it was 728 (client.map) and 1300 (delayed)"),
+];
+
+/// The measured table beside the module author's numbers; made by [`Table::beside_module`].
+#[derive(Clone, Copy, Debug)]
+pub struct BesideModule<'a>(&'a Table);
+
+impl Table {
+    /// This machine's rows beside the module author's (16 cores), for a notebook or a terminal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::workloads::BackendKind;
+    ///
+    /// let table = parlab::table::measure(&[BackendKind::Sequential], 1, 1_000, 1_000_003, |_| {})?;
+    /// let both = table.beside_module();
+    /// assert!(both.to_html().contains(">28</td>"));
+    /// assert!(both.to_string().contains("| non-parallelized | 5.4 | 28 |"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn beside_module(&self) -> BesideModule<'_> {
+        BesideModule(self)
+    }
+}
+
+impl BesideModule<'_> {
+    fn cells(&self) -> Vec<[String; 7]> {
+        let t = self.0;
+        t.rows
+            .iter()
+            .map(|r| {
+                let a = module_author(r.backend);
+                let text = |f: fn(&AuthorRow) -> &'static str| a.map_or("—", f).to_string();
+                [
+                    r.backend.to_string(),
+                    format!("{:.4}", r.squares_per_million),
+                    format!("{:.4}", r.prime_seconds),
+                    text(|a| a.package),
+                    text(|a| a.squares),
+                    text(|a| a.prime),
+                    text(|a| a.note),
+                ]
+            })
+            .collect()
+    }
+
+    /// HTML with the two tables' columns side by side.
+    pub fn to_html(&self) -> String {
+        let workers = self.0.rows.iter().map(|r| r.workers).max().unwrap_or(0);
+        let mut s = format!(
+            "<table><tr><th></th><th colspan=\"2\">here ({workers} workers)</th>\
+             <th colspan=\"4\">the module's author (16 cores)</th></tr>\
+             <tr><th>backend</th><th>squaring (s per 10^6)</th><th>prime (s)</th>\
+             <th>package</th><th>squaring (s per 10^6)</th><th>prime (s)</th><th>note</th></tr>"
+        );
+        for c in self.cells() {
+            s += "<tr>";
+            for (i, cell) in c.iter().enumerate() {
+                // Names and notes read left to right; numbers line up on the right.
+                let align = if matches!(i, 0 | 3 | 6) {
+                    "left"
+                } else {
+                    "right"
+                };
+                s += &format!("<td style=\"text-align:{align}\">{cell}</td>");
+            }
+            s += "</tr>";
+        }
+        s + "</table>"
+    }
+
+    /// Shows the comparison as HTML in an evcxr notebook.
+    pub fn evcxr_display(&self) {
+        crate::display::evcxr("text/html", &self.to_html());
+    }
+}
+
+impl std::fmt::Display for BesideModule<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "| backend | here: squaring (s per 10^6) | here: prime (s) | module: package | module: squaring | module: prime | note |"
+        )?;
+        writeln!(f, "|:--|--:|--:|:--|--:|--:|:--|")?;
+        for c in self.cells() {
+            writeln!(f, "| {} |", c.join(" | "))?;
+        }
+        Ok(())
+    }
+}

@@ -208,6 +208,7 @@ fn table_cluster_and_bench_flags() {
     all.extend(cases(&["cluster", "start"], &["-n", "--engines"], &[]));
     all.extend(cases(&["cluster"], &[""], &["list", "nope"]));
     all.extend(cases(&["backends"], &["--nope"], &[]));
+    all.extend(cases(&["gpu"], &["--nope"], &[]));
     all.extend(cases(
         &[
             "bench", "--repeat", "1", "--count", "1000", "--tasks", "10", "--budget", "0.05",

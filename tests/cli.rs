@@ -123,7 +123,9 @@ fn table_prints_a_row_per_backend_and_writes_md_json_svg() {
         .map(|r| r["backend"].as_str().unwrap())
         .collect();
     let listed = String::from_utf8(parlab(&["backends"]).stdout).unwrap();
-    assert_eq!(names.len(), listed.lines().count());
+    // Every backend of the table, then the GPU (which is not in the table).
+    assert_eq!(names.len() + 1, listed.lines().count());
+    assert!(listed.lines().last().unwrap().starts_with("gpu "));
     for name in &names {
         assert!(listed.contains(name));
     }

@@ -136,3 +136,32 @@ fn the_students_step_runs_on_every_in_process_backend_and_matches_the_library() 
     let bad = simulate_with_step(&Sequential, &params, no_walls).unwrap();
     assert!(bad.inside_fraction < 1.0);
 }
+
+#[test]
+fn a_traced_run_with_the_students_step_keeps_one_span_per_block_and_the_same_physics() {
+    use parlab::workloads::simulate_with_step_options;
+    let params = GasParams {
+        particles: 5000,
+        steps: 50,
+        ..GasParams::default()
+    };
+    let pool = RayonPool::new(2).unwrap();
+    let plain = simulate_with_step(&pool, &params, step_particle).unwrap();
+    assert!(plain.trace.is_none());
+    let traced =
+        simulate_with_step_options(&pool, &params, step_particle, &MapOptions::traced(true))
+            .unwrap();
+    let stream = traced
+        .trace
+        .clone()
+        .expect("a traced run keeps its task stream");
+    let blocks = params
+        .particles
+        .div_ceil(parlab::gas::block_len(params.particles));
+    assert_eq!(stream.spans.len(), blocks);
+    assert_eq!(traced.paths, plain.paths);
+    assert_eq!(traced.wall_hits, plain.wall_hits);
+    let (_, cpu) = CpuMonitor::watch(|| ()).unwrap();
+    let picture = parlab::plot::svg(&parlab::plot::Stacked(stream, cpu)).unwrap();
+    assert!(picture.as_str().contains("Task stream"));
+}

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("backends", 2),
     ("cluster", 2),
     ("dask", 2),
+    ("gpu", 2),
     ("workloads", 3),
     ("table", 3),
     ("breakpoints", 3),

@@ -318,6 +318,30 @@ impl CpuTrace {
     }
 }
 
+/// One line: each core's average busy share and parlab's own, e.g.
+/// `cores busy over 1.02 s: core 0 97%, core 1 95% (parlab itself: 1.89 cores)`.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::backends::CpuMonitor;
+///
+/// let (_, cpu) = CpuMonitor::watch(|| (0..100_000u64).sum::<u64>())?;
+/// assert!(cpu.to_string().starts_with("cores busy over "));
+/// assert!(cpu.to_string().contains("core 0 "));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+impl std::fmt::Display for CpuTrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cores busy over {:.2} s:", self.seconds)?;
+        for (i, b) in self.busy.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            write!(f, "{sep} core {i} {:.0}%", 100.0 * b)?;
+        }
+        write!(f, " (parlab itself: {:.2} cores)", self.process_cores())
+    }
+}
+
 fn per_second(cpu: f64, wall: f64) -> f64 {
     if wall > 0.0 {
         cpu / wall

@@ -1,5 +1,6 @@
 //! `joblib.Parallel` in Rust: the process pool (joblib's default, like its `loky` backend) or a
-//! thread pool (`prefer="threads"`), printing joblib's progress lines to stderr.
+//! thread pool (`prefer="threads"`), printing joblib's progress lines. joblib writes them to
+//! stderr; parlab prints them on stdout, because a notebook shows stderr in pink, like an error.
 
 use super::{
     Backend, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, ThreadExecutor,
@@ -17,7 +18,8 @@ pub enum Prefer {
 }
 
 /// `Parallel(n_jobs=n, verbose=v, prefer=...)`: runs a kernel over inputs and, when `verbose > 0`,
-/// prints joblib's progress lines to stderr at joblib's schedule, e.g.
+/// prints joblib's progress lines (on stdout, where a notebook shows them plainly) at joblib's
+/// schedule, e.g.
 /// `[Parallel(n_jobs=2)]: Done   3 out of  16 | elapsed:    3.5s remaining:   15.4s`.
 ///
 /// # Examples
@@ -60,7 +62,7 @@ impl Parallel {
     /// ```
     /// use parlab::prelude::*;
     ///
-    /// // Prints "[Parallel(n_jobs=2)]: Done   4 out of   4 | elapsed:    0.0s finished" to stderr.
+    /// // Prints "[Parallel(n_jobs=2)]: Done   4 out of   4 | elapsed:    0.0s finished".
     /// let parallel = Parallel::new(2)?.verbose(5);
     /// assert_eq!(parallel.run(&kernel("neg", |x: &i8| -x), &[1, 2, 3, 4])?, [-1, -2, -3, -4]);
     /// # Ok::<(), parlab::Error>(())
@@ -112,7 +114,7 @@ impl Backend for Parallel {
                 Prefer::Processes => "ProcessPool (fork)",
                 Prefer::Threads => "ThreadExecutor",
             };
-            eprintln!(
+            println!(
                 "[{}]: Using backend {what} with {} concurrent workers.",
                 self.label(),
                 self.n_jobs
@@ -125,7 +127,7 @@ impl Backend for Parallel {
             let user = options.progress.take();
             options.progress = Some(Progress::new(move |u| {
                 if let Some(line) = lines.line(u) {
-                    eprintln!("{line}");
+                    println!("{line}");
                 }
                 if let Some(user) = &user {
                     user.report(u);

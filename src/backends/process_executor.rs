@@ -157,7 +157,7 @@ impl<R> ProcessJob<R> {
             backend: "process-executor",
             worker: self.job,
             task: self.job,
-            input: String::new(),
+            input: "a submitted job".into(),
             message,
         };
         match &*job {

@@ -13,8 +13,11 @@ use crate::workloads::check_prime;
 use crate::workloads::kernels::ModuleScan;
 use crate::Result;
 
+mod notebook;
 mod reading;
 mod words;
+
+pub use notebook::{Verdict, NOTEBOOK_PROMPT, NOTEBOOK_TRIES};
 
 /// Breakpoint 1 of the module.
 #[derive(Clone, Copy, Debug, Default)]
@@ -76,18 +79,27 @@ impl Feedback {
 
     /// Shows the feedback as HTML in an evcxr notebook.
     pub fn evcxr_display(&self) {
+        crate::display::evcxr("text/html", &self.to_html());
+    }
+
+    /// The HTML [`evcxr_display`](Feedback::evcxr_display) shows: the verdict in a box coloured
+    /// green (holds), red (does not) or grey (ungraded).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::breakpoints::Breakpoint1;
+    ///
+    /// assert!(Breakpoint1.check("no").to_html().contains("green"));
+    /// ```
+    pub fn to_html(&self) -> String {
         let colour = match self.holds {
             Some(true) => "green",
             Some(false) => "firebrick",
             None => "gray",
         };
         let text = html_escape(&self.to_string()).replace('\n', "<br>");
-        crate::display::evcxr(
-            "text/html",
-            &format!(
-                "<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>"
-            ),
-        );
+        format!("<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>")
     }
 }
 
@@ -107,6 +119,10 @@ early exit (parlab's TrialKernel stops the other workers once a smaller factor i
 parallel version is at best as fast as the sequential one, plus the cost of starting workers.";
 
 impl Breakpoint1 {
+    /// The composite the experiment checks by default: 3 × 489133282872437279, whose smallest
+    /// factor, 3, lies in the first subinterval.
+    pub const EXPERIMENT_N: u64 = 3 * 489_133_282_872_437_279;
+
     /// The question, as the module asks it.
     pub const QUESTION: &'static str = "If a non-prime number's smallest prime factor lies within \
 the first subinterval, would you expect the parallelized version of the prime-finding code to be \
@@ -261,8 +277,9 @@ impl std::fmt::Display for Experiment {
             let factor = r.factor.map_or("none".to_string(), |x| x.to_string());
             writeln!(
                 f,
-                "{:<55} {:>10.6} s   factor {factor}",
-                r.version, r.seconds
+                "{:<55} {:>10.3} ms   factor {factor}",
+                r.version,
+                r.seconds * 1e3
             )?;
         }
         Ok(())
@@ -272,18 +289,23 @@ impl std::fmt::Display for Experiment {
 impl Experiment {
     /// Shows the measurements as an HTML table in an evcxr notebook.
     pub fn evcxr_display(&self) {
+        crate::display::evcxr("text/html", &self.to_html());
+    }
+
+    /// The HTML table [`evcxr_display`](Experiment::evcxr_display) shows (times in ms).
+    pub fn to_html(&self) -> String {
         let mut html = format!(
-            "<p>n = {}</p><table><tr><th>version</th><th>seconds</th><th>factor</th></tr>",
+            "<p>n = {}</p><table><tr><th>version</th><th>time (ms)</th><th>factor</th></tr>",
             self.n
         );
         for r in &self.rows {
             let factor = r.factor.map_or("none".to_string(), |x| x.to_string());
             html += &format!(
-                "<tr><td>{}</td><td>{:.6}</td><td>{factor}</td></tr>",
-                r.version, r.seconds
+                "<tr><td>{}</td><td style=\"text-align: right\">{:.3}</td><td>{factor}</td></tr>",
+                r.version,
+                r.seconds * 1e3
             );
         }
-        html += "</table>";
-        crate::display::evcxr("text/html", &html);
+        html + "</table>"
     }
 }

@@ -10,10 +10,6 @@ use crate::breakpoints::{Breakpoint1, Feedback};
 use crate::workloads::BackendKind;
 use crate::{Error, Result};
 
-/// The experiment's default composite: 3 × 489133282872437279, whose smallest factor 3 lies in
-/// the first subinterval (as in notebook 01).
-const EXPERIMENT_N: u64 = 3 * 489_133_282_872_437_279;
-
 /// Flags of `parlab breakpoint`.
 #[derive(Debug, clap::Args)]
 pub struct BreakpointArgs {
@@ -31,7 +27,7 @@ pub struct BreakpointArgs {
     #[arg(long)]
     no_experiment: bool,
     /// The composite the experiment checks (its smallest factor should be small).
-    #[arg(long, default_value_t = EXPERIMENT_N)]
+    #[arg(long, default_value_t = Breakpoint1::EXPERIMENT_N)]
     n: u64,
     /// Backend of the experiment's parallel versions.
     #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::backends::{cpu_count, MapOptions};
 use crate::workloads::{
     check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method, PrimeAnswer,
-    SquaresRun,
+    SquaresRun, Target,
 };
 use crate::{plot, table, Error, Result};
 
@@ -23,6 +23,7 @@ mod breakpoint;
 mod cluster;
 mod cpu;
 mod gas;
+mod gpu;
 mod interrupt;
 #[cfg(feature = "mpi")]
 mod mpi;
@@ -83,8 +84,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// List the backends, one line each.
+    /// List the backends, one line each (the GPU last, with its adapter).
     Backends,
+    /// List the GPU adapters wgpu finds (Vulkan, Metal, DX12, GL), and the one `--backend gpu`
+    /// uses.
+    Gpu,
     /// The engine cluster (ipyparallel): list, start.
     Cluster {
         #[command(subcommand)]
@@ -114,9 +118,9 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Execution backend (see `parlab backends`).
-    #[arg(long, default_value = "rayon", value_parser = named(&BackendKind::ALL, BackendKind::name))]
-    backend: BackendKind,
+    /// Execution backend (see `parlab backends`), or gpu (cargo feature `gpu`).
+    #[arg(long, default_value = "rayon", value_parser = named(&Target::ALL, Target::name))]
+    backend: Target,
     /// Workers (default: all cores).
     #[arg(long)]
     workers: Option<usize>,
@@ -138,7 +142,22 @@ impl RunArgs {
     fn build(&self) -> Result<AnyBackend> {
         cpu::check_figure("--trace", self.trace.as_deref())?;
         cpu::check_figure("--cpu", self.cpu.as_deref())?;
-        self.backend.build(self.workers.unwrap_or_else(cpu_count))
+        let kind = match self.backend {
+            Target::Cpu(kind) => kind,
+            Target::Gpu => unreachable!("the GPU is run by cli::gpu"),
+        };
+        kind.build(self.workers.unwrap_or_else(cpu_count))
+    }
+
+    /// Refuses the flags that mean nothing on the GPU; true when the GPU was asked for.
+    fn on_gpu(&self) -> Result<bool> {
+        if self.backend != Target::Gpu {
+            return Ok(false);
+        }
+        gpu::refuse("--workers", self.workers.is_some())?;
+        gpu::refuse("--trace", self.trace.is_some())?;
+        gpu::refuse("--cpu", self.cpu.is_some())?;
+        Ok(true)
     }
 
     fn options(&self, reporter: &Reporter) -> MapOptions {
@@ -181,6 +200,13 @@ where
 
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
+    // Mesa's Vulkan device-select layer connects to a Wayland display while wgpu looks for
+    // adapters, and prints "XDG_RUNTIME_DIR is invalid" on a headless machine; wgpu picks the
+    // adapter itself. Set before any thread starts.
+    #[cfg(feature = "gpu")]
+    if std::env::var_os("NODEVICE_SELECT").is_none() {
+        std::env::set_var("NODEVICE_SELECT", "1");
+    }
     let cli = Cli::parse();
     if let Err(e) = interrupt::install() {
         eprintln!("warning: {e}");
@@ -221,6 +247,10 @@ fn run(cli: Cli) -> Result<()> {
                     format!("{s:.3e} is not a number of seconds from 0 to {MAX_SLEEP}, e.g. --io-sleep 0.1"),
                 ));
             }
+            if run.on_gpu()? {
+                gpu::refuse("--io-sleep", io_sleep.is_some())?;
+                return gpu::squares(start, count, run.json);
+            }
             let backend = run.build()?;
             let seeds = u64::from(start)..u64::from(start).saturating_add(count);
             let reporter = Reporter::new(run.progress, "squares");
@@ -249,6 +279,10 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Prime { n, run, method } => {
+            if run.on_gpu()? {
+                gpu::refuse("--method miller-rabin", method == Method::MillerRabin)?;
+                return gpu::prime(n, run.json);
+            }
             let backend = run.build()?;
             let reporter = Reporter::new(run.progress, "prime");
             let watch = cpu::Watch::start(run.cpu.as_deref())?;
@@ -326,8 +360,15 @@ fn run(cli: Cli) -> Result<()> {
                     kind.description()
                 );
             }
+            println!(
+                "{:<16} {:<40} {}",
+                "gpu",
+                "(CUDA/numba in 15.6) wgpu",
+                gpu::description()
+            );
             Ok(())
         }
+        Command::Gpu => gpu::list(),
         Command::Gas(args) => gas::run(args),
         Command::Breakpoint(args) => breakpoint::run(args),
     }

@@ -24,9 +24,10 @@ fn fail(message: impl Into<String>) -> Error {
 }
 
 /// The engine program: `explicit` if given, else `$PARLAB_ENGINE`, else `parlab-engine` next to
-/// the running program (the CLI, or an integration test one folder down in `deps/`), else built
-/// from this crate's sources with cargo (the notebook case: evcxr's own binary has no engine
-/// beside it).
+/// the running program (the CLI, or an integration test one folder down in `deps/`), else the
+/// one `scripts/setup-notebooks.sh` built in this crate's `target/release` when it is newer than
+/// the sources (the notebook case: evcxr's own binary has no engine beside it), else built from
+/// this crate's sources with cargo.
 pub(crate) fn engine_path(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path.to_owned());
@@ -41,7 +42,35 @@ pub(crate) fn engine_path(explicit: Option<&Path>) -> Result<PathBuf> {
             return Ok(found);
         }
     }
+    if let Some(built) = prebuilt() {
+        return Ok(built);
+    }
     build_with_cargo()
+}
+
+/// `target/release/parlab-engine` of this crate, if it exists and is newer than `Cargo.toml`,
+/// `Cargo.lock` and every file under `src/`: then cargo would not rebuild it, and not even
+/// asking cargo keeps a notebook cell from building anything.
+fn prebuilt() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let exe = root.join("target").join("release").join(ENGINE_BIN);
+    let built = exe.metadata().ok()?.modified().ok()?;
+    let mut pending = vec![
+        root.join("src"),
+        root.join("Cargo.toml"),
+        root.join("Cargo.lock"),
+    ];
+    while let Some(path) = pending.pop() {
+        let meta = path.metadata().ok()?;
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(&path).ok()? {
+                pending.push(entry.ok()?.path());
+            }
+        } else if meta.modified().ok()? > built {
+            return None;
+        }
+    }
+    Some(exe)
 }
 
 /// `cargo build --release --bin parlab-engine` on this crate's manifest; ≈0.2 s when up to date.
@@ -81,7 +110,9 @@ fn build_with_cargo() -> Result<PathBuf> {
             Err(e) => break Err(e),
         }
         if !said && started.elapsed() > std::time::Duration::from_secs(1) {
-            eprintln!("parlab: building {ENGINE_BIN} with cargo (about a minute the first time)");
+            // stdout, not stderr: in a notebook stderr is shown like an error. (The CLI never gets
+            // here: its engine sits beside it.)
+            println!("parlab: building {ENGINE_BIN} with cargo: not built yet, or its sources changed (about a minute; scripts/setup-notebooks.sh builds it ahead of time)");
             said = true;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));

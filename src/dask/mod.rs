@@ -21,11 +21,13 @@ mod bag;
 mod compute;
 mod delayed;
 mod pool;
+mod summary;
 
 use pool::{Pool, Submitter};
 
 pub use bag::Bag;
 pub use delayed::{Delayed, Graph};
+pub use summary::Summary;
 
 /// The scheduler's workers (dask's `Client(n_workers=...)`): a thread pool owned by this value.
 ///
@@ -44,6 +46,7 @@ pub use delayed::{Delayed, Graph};
 pub struct Client {
     pool: Pool,
     workers: usize,
+    dashboard: Option<String>,
 }
 
 /// The pending results of [`Client::map`], one per input; [`Client::gather`] waits for them.
@@ -100,7 +103,35 @@ impl Client {
     pub fn new(workers: usize) -> Result<Self> {
         crate::limits::check_workers(workers)?;
         let pool = Pool::new(workers)?;
-        Ok(Client { pool, workers })
+        Ok(Client {
+            pool,
+            workers,
+            dashboard: None,
+        })
+    }
+
+    /// Stops the workers (`client.close()`): queued tasks finish, then the threads end. The
+    /// client is moved in, so using it afterwards is a compile error, not a runtime one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::Client;
+    ///
+    /// let threads = || {
+    ///     let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    ///     let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap().to_owned();
+    ///     line[8..].trim().parse::<usize>().unwrap()
+    /// };
+    /// let before = threads();
+    /// let client = Client::new(2)?;
+    /// assert_eq!(threads(), before + 2);
+    /// client.close();
+    /// assert_eq!(threads(), before);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn close(self) {
+        drop(self.pool); // joins the worker threads
     }
 
     /// Number of workers.

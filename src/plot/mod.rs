@@ -78,9 +78,28 @@ impl Svg {
         &self.0
     }
 
-    /// Shows the figure inline in an evcxr notebook (called by evcxr for a cell's value).
+    /// Shows the figure inline in an evcxr notebook (called by evcxr for a cell's value): as
+    /// `image/svg+xml`, and as HTML that fits the picture to the window's width
+    /// ([`fitted`](Svg::fitted)), which JupyterLab prefers (it shows an `image/svg+xml` output
+    /// at full size, cut off in a narrower window).
     pub fn evcxr_display(&self) {
         crate::display::evcxr("image/svg+xml", &self.0);
+        crate::display::evcxr("text/html", &self.fitted());
+    }
+
+    /// The SVG, scaled down to the width of its container when that is narrower (for HTML).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::plot::Svg;
+    ///
+    /// let svg = Svg("<svg width=\"900\" height=\"500\" viewBox=\"0 0 900 500\"></svg>".into());
+    /// assert!(svg.fitted().starts_with("<svg style=\"max-width: 100%; height: auto\" width=\"900\""));
+    /// ```
+    pub fn fitted(&self) -> String {
+        self.0
+            .replacen("<svg ", "<svg style=\"max-width: 100%; height: auto\" ", 1)
     }
 }
 

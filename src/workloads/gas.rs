@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::kernels::GasBlocks;
 use std::sync::Arc;
 
-use crate::backends::{Backend, Kernel, Mapped, RayonPool};
+use crate::backends::{Backend, Kernel, MapOptions, Mapped, RayonPool, TaskStream};
 use crate::gas::motion::advance_slices;
 use crate::gas::{
     block_len, fit_test, kinetic_temperature, run_block_with, wall_pressure, BlockOutcome,
@@ -76,6 +76,10 @@ pub struct GasRun {
     /// The parameters of the run.
     #[serde(skip)]
     pub params: GasParams,
+    /// Which worker ran each block when, if the run was traced
+    /// ([`simulate_with_step_options`] with [`MapOptions::traced`]).
+    #[serde(skip)]
+    pub trace: Option<TaskStream>,
 }
 
 /// Runs the gas on `backend`: particles in blocks of [`block_len`], one task per block. The result
@@ -103,7 +107,7 @@ pub struct GasRun {
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
     let mapped = backend.map(&GasBlocks, &blocks(params))?;
-    Ok(gas_run(backend, params, mapped))
+    Ok(mapped_run(backend, params, mapped))
 }
 
 /// [`simulate`] with the student's step function (Exercise 1): `step(&mut particle, dt, side)`
@@ -147,6 +151,40 @@ where
     B: Backend + ?Sized,
     S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
 {
+    simulate_with_step_options(backend, params, step, &MapOptions::default())
+}
+
+/// [`simulate_with_step`] with [`MapOptions`]: with `MapOptions::traced(true)` the run keeps its
+/// task stream in [`GasRun::trace`], to draw over the cores' activity
+/// ([`CpuMonitor`](crate::backends::CpuMonitor), `plot::Stacked`).
+///
+/// # Errors
+///
+/// As [`simulate_with_step`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::step_particle;
+/// use parlab::prelude::*;
+/// use parlab::workloads::simulate_with_step_options;
+///
+/// let params = GasParams { particles: 2000, steps: 100, ..GasParams::default() };
+/// let pool = RayonPool::new(2)?;
+/// let run = simulate_with_step_options(&pool, &params, step_particle, &MapOptions::traced(true))?;
+/// assert_eq!(run.trace.map(|t| t.spans.len()), Some(63)); // blocks of 32 particles
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn simulate_with_step_options<B, S>(
+    backend: &B,
+    params: &GasParams,
+    step: S,
+    options: &MapOptions,
+) -> Result<GasRun>
+where
+    B: Backend + ?Sized,
+    S: Fn(&mut Particle, f64, f64) + Send + Sync + 'static,
+{
     params.check()?;
     if backend.name() == "cluster" {
         return Err(Error::Backend {
@@ -160,8 +198,8 @@ where
     let kernel = StepBlocks {
         step: Arc::new(step),
     };
-    let mapped = backend.map(&kernel, &blocks(params))?;
-    Ok(gas_run(backend, params, mapped))
+    let mapped = backend.map_with(&kernel, &blocks(params), options)?;
+    Ok(mapped_run(backend, params, mapped))
 }
 
 /// The student's step function as a kernel: one block of particles per task. It has no
@@ -207,14 +245,34 @@ fn blocks(params: &GasParams) -> Vec<GasBlock> {
         .collect()
 }
 
-/// The blocks' outcomes combined in block order, with the physics checks.
-fn gas_run<B: Backend + ?Sized>(
+/// The blocks' outcomes of a map on `backend`, combined with the physics checks.
+fn mapped_run<B: Backend + ?Sized>(
     backend: &B,
     params: &GasParams,
     mapped: Mapped<BlockOutcome>,
 ) -> GasRun {
+    let mut run = gas_run(
+        backend.name(),
+        backend.workers(),
+        params,
+        mapped.results,
+        mapped.seconds,
+    );
+    run.trace = mapped.trace;
+    run
+}
+
+/// Blocks' outcomes combined in block order, with the physics checks: every way of running the
+/// gas (a backend's map, the GPU) ends here.
+pub(super) fn gas_run(
+    backend: &'static str,
+    workers: usize,
+    params: &GasParams,
+    outcomes: Vec<BlockOutcome>,
+    seconds: f64,
+) -> GasRun {
     let mut total = BlockOutcome::default();
-    for out in mapped.results {
+    for out in outcomes {
         total.speeds.extend(out.speeds);
         total.energy_start += out.energy_start;
         total.energy_end += out.energy_end;
@@ -230,7 +288,6 @@ fn gas_run<B: Backend + ?Sized>(
     let pressure = wall_pressure(params.mass(), total.impulse, side, duration);
     let kinetic_t = kinetic_temperature(total.energy_start, n);
     let pressure_ideal = total.energy_start / (side * side);
-    let seconds = mapped.seconds;
     GasRun {
         particles: n,
         steps: params.steps,
@@ -239,8 +296,8 @@ fn gas_run<B: Backend + ?Sized>(
         temperature: params.temperature,
         mass_amu: params.mass_amu,
         seed: params.seed,
-        backend: backend.name(),
-        workers: backend.workers(),
+        backend,
+        workers,
         seconds,
         particle_steps_per_second: n as f64 * params.steps as f64 / seconds,
         energy_drift: (total.energy_end - total.energy_start) / total.energy_start,
@@ -258,6 +315,7 @@ fn gas_run<B: Backend + ?Sized>(
         paths: total.paths,
         speeds: total.speeds,
         params: params.clone(),
+        trace: None,
     }
 }
 

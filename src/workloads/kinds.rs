@@ -107,7 +107,7 @@ impl BackendKind {
                 "forked worker processes pull one input at a time; submit returns a readable handle"
             }
             BackendKind::Joblib => {
-                "process pool (or threads) with joblib's 'Done N out of M' progress lines on stderr"
+                "process pool (or threads) with joblib's 'Done N out of M' progress lines"
             }
             BackendKind::Cluster => {
                 "engine processes that outlive notebook cells; runs kernels registered by name"
@@ -255,5 +255,70 @@ impl Backend for AnyBackend {
             AnyBackend::Cluster(b) => b.map_with(kernel, inputs, options),
             AnyBackend::Dask(b) => b.map_with(kernel, inputs, options),
         }
+    }
+}
+
+/// Where a task runs: one of the CPU backends, or the GPU — what `--backend` names on the command
+/// line.
+///
+/// The GPU is not a [`BackendKind`]: a backend maps any Rust closure over its workers, and a GPU
+/// runs only shaders, so it has its own functions (`squares_gpu`, `check_prime_gpu`,
+/// `simulate_gpu`, cargo feature `gpu`) that run parlab's WGSL ports of the kernels.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::workloads::{BackendKind, Target};
+///
+/// assert_eq!("gpu".parse::<Target>()?, Target::Gpu);
+/// assert_eq!("rayon".parse::<Target>()?, Target::Cpu(BackendKind::Rayon));
+/// assert_eq!(Target::ALL.len(), BackendKind::ALL.len() + 1);
+/// assert!("tpu".parse::<Target>().unwrap_err().to_string().contains("dask, gpu"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A CPU backend.
+    Cpu(BackendKind),
+    /// The GPU (cargo feature `gpu`; without it, running on it says how to rebuild).
+    Gpu,
+}
+
+impl Target {
+    /// Every backend, then the GPU.
+    pub const ALL: [Target; 10] = [
+        Target::Cpu(BackendKind::Sequential),
+        Target::Cpu(BackendKind::Threads),
+        Target::Cpu(BackendKind::Rayon),
+        Target::Cpu(BackendKind::ThreadExecutor),
+        Target::Cpu(BackendKind::ProcessPool),
+        Target::Cpu(BackendKind::ProcessExecutor),
+        Target::Cpu(BackendKind::Joblib),
+        Target::Cpu(BackendKind::Cluster),
+        Target::Cpu(BackendKind::Dask),
+        Target::Gpu,
+    ];
+
+    /// The name used on the command line: the backend's, or `"gpu"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Cpu(kind) => kind.name(),
+            Target::Gpu => "gpu",
+        }
+    }
+}
+
+/// Parses a [`Target`]'s [`name`](Target::name).
+impl std::str::FromStr for Target {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        crate::error::parse_name("backend", s, &Target::ALL, Target::name)
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }

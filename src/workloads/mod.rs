@@ -19,16 +19,20 @@
 //! ```
 
 mod gas;
+#[cfg(feature = "gpu")]
+mod gpu;
 pub mod kernels;
 mod kinds;
 mod primes;
 mod squares;
 
-pub use gas::{advance_on, simulate, simulate_with_step, GasRun};
+pub use gas::{advance_on, simulate, simulate_with_step, simulate_with_step_options, GasRun};
+#[cfg(feature = "gpu")]
+pub use gpu::{check_prime_gpu, simulate_gpu, squares_gpu};
 pub use kernels::{engine_kernels, RandomSquare};
-pub use kinds::{AnyBackend, BackendKind};
-pub use primes::{check_prime, check_prime_with, Method, PrimeAnswer};
-pub use squares::{squares, squares_io, squares_io_with, squares_with, SquaresRun};
+pub use kinds::{AnyBackend, BackendKind, Target};
+pub use primes::{check_prime, check_prime_with, IsPrimeWords, Method, PrimeAnswer};
+pub use squares::{squares, squares_io, squares_io_with, squares_with, Dots, SquaresRun};
 
 #[cfg(test)]
 mod test;

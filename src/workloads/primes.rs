@@ -83,6 +83,45 @@ impl std::fmt::Display for PrimeAnswer {
     }
 }
 
+impl PrimeAnswer {
+    /// The verdict in the words of the module's `is_prime(n)` (15.1.2, In[20]):
+    /// `489133282872437279 is prime.`, `Not prime: 3 is a factor.`, `1 is not prime.`, then the
+    /// time; `Display` of the answer itself prints the parallel cells' `Number is prime.`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let prime = check_prime(&Sequential, 1_000_003)?;
+    /// assert!(prime.as_is_prime().to_string().starts_with("1000003 is prime.\nExecution time = "));
+    /// let composite = check_prime(&Sequential, 3 * 1_000_003)?;
+    /// assert!(composite.as_is_prime().to_string().starts_with("Not prime: 3 is a factor."));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn as_is_prime(&self) -> IsPrimeWords<'_> {
+        IsPrimeWords(self)
+    }
+}
+
+/// A [`PrimeAnswer`] in the words of the module's `is_prime(n)`; made by
+/// [`PrimeAnswer::as_is_prime`].
+#[derive(Clone, Copy, Debug)]
+pub struct IsPrimeWords<'a>(&'a PrimeAnswer);
+
+impl std::fmt::Display for IsPrimeWords<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0;
+        match (a.is_prime, a.factor) {
+            (true, _) => writeln!(f, "{} is prime.", a.n)?,
+            (false, Some(x)) => writeln!(f, "Not prime: {x} is a factor.")?,
+            (false, None) if a.n == 1 => writeln!(f, "1 is not prime.")?,
+            (false, None) => writeln!(f, "Not prime.")?,
+        }
+        write!(f, "Execution time = {:.2} sec.", a.seconds)
+    }
+}
+
 /// Tests `n` for primality on `backend` by trial division, split into one subinterval per
 /// worker: the module's `is_prime` on a pool.
 ///

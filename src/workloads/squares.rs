@@ -39,6 +39,43 @@ impl SquaresRun {
     pub fn last5(&self) -> &[u32] {
         &self.results[self.results.len().saturating_sub(5)..]
     }
+
+    /// The run as 15.2–15.5 print it, with ` ... ` between the first and last five
+    /// (`print("First five and last five results:", results[0:5], "...", results[-5:])`);
+    /// `Display` of the run itself prints 15.1's `, ..., `.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let run = squares(&Sequential, 0..10)?;
+    /// let text = run.dots().to_string();
+    /// assert!(text.starts_with("First five and last five results: [25, 25, 64, 64, 49] ... [9, 81, 16, 9, 25]\n"));
+    /// assert!(text.contains("Execution time = "));
+    /// assert!(run.to_string().contains("[25, 25, 64, 64, 49], ..., [9, 81, 16, 9, 25]"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn dots(&self) -> Dots<'_> {
+        Dots(self)
+    }
+}
+
+/// A [`SquaresRun`] shown with ` ... ` between the first and last five, as 15.2–15.5 print it;
+/// made by [`SquaresRun::dots`].
+#[derive(Clone, Copy, Debug)]
+pub struct Dots<'a>(&'a SquaresRun);
+
+impl std::fmt::Display for Dots<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "First five and last five results: {:?} ... {:?}",
+            self.0.first5(),
+            self.0.last5()
+        )?;
+        write!(f, "Execution time = {:.2} sec.", self.0.seconds)
+    }
 }
 
 impl std::fmt::Display for SquaresRun {
@@ -54,7 +91,7 @@ impl std::fmt::Display for SquaresRun {
 }
 
 /// The seeds `range` as numpy's 32-bit seeds: `(start, count)`.
-fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
+pub(super) fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
     let start = u32::try_from(range.start).map_err(|_| {
         Error::invalid(
             "seed range",
@@ -71,14 +108,14 @@ fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
 }
 
 /// Bytes a map over `count` seeds holds per seed: the blocks' results, then their concatenation.
-const BYTES_PER_SEED: u64 = 8;
+pub(super) const BYTES_PER_SEED: u64 = 8;
 
 /// Bytes per seed of the one-task-per-seed I/O variant: the task, its result, and the backend's
 /// bookkeeping for one task (a thread executor's job, channel and future).
 const BYTES_PER_IO_TASK: u64 = 256;
 
 /// Fails with [`Error::TooLarge`] when `count` seeds at `per_seed` bytes would not fit in memory.
-fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
+pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
     crate::limits::check_memory(
         "squaring these seeds",
         count.saturating_mul(per_seed),

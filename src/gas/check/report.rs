@@ -65,8 +65,9 @@ impl StepReport {
     /// Shows the report as an HTML table in an evcxr notebook.
     pub fn evcxr_display(&self) {
         let mut html = format!(
-            "<p><b>{}</b></p><table><tr><th>check</th><th>result</th><th>particle-steps</th>\
-             <th>first failing case</th></tr>",
+            "<p><b>{}</b></p><table><tr><th style=\"text-align: left\">check</th>\
+             <th>result</th><th>particle-steps</th>\
+             <th style=\"text-align: left\">first failing case</th></tr>",
             self.summary()
         );
         for c in &self.checks {
@@ -77,8 +78,8 @@ impl StepReport {
             };
             let failure = c.failure.as_deref().unwrap_or("");
             html += &format!(
-                "<tr><td title=\"{}\">{}</td><td style=\"color: {colour}\"><b>{result}</b></td>\
-                 <td>{}</td><td style=\"text-align: left\">{}</td></tr>",
+                "<tr><td style=\"text-align: left; white-space: nowrap\" title=\"{}\">{}</td>\
+                 <td style=\"color: {colour}\"><b>{result}</b></td><td>{}</td><td style=\"text-align: left\">{}</td></tr>",
                 escape(c.what),
                 c.name,
                 c.cases,
