@@ -51,3 +51,21 @@ fn bench_python_without_numpy_says_so() {
     );
     assert!(stderr.contains("skipping the Python side"));
 }
+
+#[test]
+fn bench_c_reference_agrees_or_says_why() {
+    let (json, _) = bench(&["--c", "--budget", "0.05"], "python3");
+    assert!(json["c"]["compiler"].as_str().unwrap().contains("-O3"));
+    let notes = json["c"]["notes"].as_array().unwrap();
+    if json["c"]["squares"].is_null() {
+        // No C compiler here: the note says which one was tried.
+        assert!(!notes.is_empty(), "no C figures and no note");
+    } else {
+        // The C answers matched parlab's (a mismatch is a note), and the ratios are positive.
+        assert!(notes.is_empty(), "{notes:?}");
+        for key in ["squares_ratio", "prime_ratio"] {
+            assert!(json["c"][key].as_f64().unwrap() > 0.0, "{key}");
+        }
+        assert_eq!(json["c"]["squares"]["runs"], 1);
+    }
+}

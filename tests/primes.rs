@@ -25,7 +25,7 @@ fn sieve() -> Vec<u32> {
 
 /// The verdict parlab's split gives: smallest factor over the subintervals in order.
 fn split_factor(n: u64, workers: usize) -> Option<u64> {
-    if n % 2 == 0 && n > 2 {
+    if n.is_multiple_of(2) && n > 2 {
         return Some(2);
     }
     subinterval_limits(n, workers)

@@ -7,7 +7,7 @@ use rand::{rngs::StdRng, RngExt, SeedableRng};
 
 /// Plain trial division by `lo, lo + 2, ..., hi`.
 fn plain(n: u64, lo: u64, hi: u64) -> Option<u64> {
-    (lo..=hi).step_by(2).find(|x| n % x == 0)
+    (lo..=hi).step_by(2).find(|x| n.is_multiple_of(*x))
 }
 
 fn next_prime(mut p: u64) -> u64 {
@@ -142,5 +142,69 @@ fn check_prime_agrees_with_miller_rabin() {
         assert_eq!(answer.factor, Some(p));
         let r = next_prime(rng.random_range(1_000_000_000..4_000_000_000));
         assert!(check_prime(&threads, r).unwrap().is_prime);
+    }
+}
+
+#[test]
+fn wheel_edge_cases_match_plain_trial_division_in_every_flavor() {
+    // 999999937^2: the smallest factor is the last candidate, found in every fast flavor.
+    let square: u64 = 999_999_874_000_003_969;
+    let root = square.isqrt();
+    assert_eq!(root, 999_999_937);
+    check(square, root - 2_000_000, root);
+    let sub = Subinterval {
+        n: square,
+        lo: 3,
+        hi: root,
+    };
+    for flavor in Flavor::available() {
+        if flavor != Flavor::Scalar {
+            assert_eq!(smallest_factor_flavor(flavor, &sub).unwrap(), Some(root));
+        }
+    }
+    let prime: u64 = 489_133_282_872_437_279;
+    let top = prime.isqrt() | 1;
+    check(prime, top - 2_000_000, top);
+    // Every n below 1000 against window starts in the wheel's first turn.
+    for n in 1..1_000u64 {
+        for lo in (3..60).step_by(2) {
+            check(n, lo, n.isqrt().max(lo) | 1);
+        }
+    }
+    // A factor at the first candidate of a chunk-aligned block (k·840 + 1) and at the last one.
+    let big = next_prime(1 << 40);
+    let p = (20..)
+        .map(|k| 840 * k + 1)
+        .find(|&p| is_prime_miller_rabin(p))
+        .unwrap();
+    let q = (20..)
+        .map(|k| 840 * k - 1)
+        .find(|&q| is_prime_miller_rabin(q))
+        .unwrap();
+    for f in [p, q] {
+        check(f * big, f, f + 50_000);
+        check(f * big, f - 2 * 840, f);
+        check(f * big, (f - 840) | 1, f + 840);
+    }
+    // Squares of primes (some near the wheel's modulus 210), and small primes times a big one.
+    let big = next_prime(1 << 40);
+    for p in [
+        3u64,
+        5,
+        7,
+        11,
+        13,
+        199,
+        211,
+        16_411,
+        1_000_003,
+        4_294_967_291,
+    ] {
+        check(p * p, p.saturating_sub(400_000).max(3) | 1, p);
+        check(p * p, p, p + 400);
+        if let Some(n) = p.checked_mul(big) {
+            check(n, 3, p + 10_000);
+            check(n, p.max(5) - 2, p + 2);
+        }
     }
 }

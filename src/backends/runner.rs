@@ -208,7 +208,7 @@ mod tests {
     fn a_failing_task_names_its_worker_and_input_and_others_are_timed() {
         let runner = Runner::new("demo", &MapOptions::traced(true), 2);
         let k = kernel("half", |x: &u32| {
-            assert!(x % 2 == 0, "odd {x}");
+            assert!(x.is_multiple_of(2), "odd {x}");
             x / 2
         });
         let mut spans = Vec::new();

@@ -1,5 +1,6 @@
 //! Performance figures: the two task kernels on 1 core and on all cores, the per-task overhead of
-//! every backend, and (optionally) the module's Python cells run side by side.
+//! every backend, and (optionally) the module's Python cells and the C reference kernels run side
+//! by side.
 //!
 //! Every figure is the median of `repeat` runs with its spread (min and max); every run's answer
 //! is checked (squares equal the 1-core run element by element, the verdict equals
@@ -17,6 +18,7 @@ use crate::workloads::kernels::{Noop, SquareBlocks};
 use crate::workloads::BackendKind;
 use crate::{Error, Result};
 
+pub mod c_reference;
 pub mod python;
 mod report;
 

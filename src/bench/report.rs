@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::c_reference::CSide;
 use super::{Overhead, Scaling};
 
 /// The machine the figures were measured on.
@@ -57,6 +58,8 @@ pub struct Report {
     pub overhead: Vec<Overhead>,
     /// The module's Python, when asked for.
     pub python: Option<PythonSide>,
+    /// The C reference kernels, when asked for.
+    pub c: Option<CSide>,
 }
 
 impl PythonSide {
@@ -214,6 +217,31 @@ impl std::fmt::Display for Report {
                 )?;
             }
             for n in &py.notes {
+                writeln!(f, "  note: {n}")?;
+            }
+        }
+        if let Some(c) = &self.c {
+            writeln!(
+                f,
+                "\nthe C reference kernels ({}, 1 core, same run):",
+                c.compiler
+            )?;
+            let rows = [
+                ("squares", c.squares, c.squares_ratio, &self.squares),
+                ("prime", c.prime, c.prime_ratio, &self.prime),
+            ];
+            for (name, stats, ratio, parlab) in rows {
+                if let (Some(stats), Some(ratio)) = (stats, ratio) {
+                    writeln!(
+                        f,
+                        "  {name:<8} C {:<30} parlab {} cores {:>9} = {ratio:.4}x the C time",
+                        spread(&stats),
+                        parlab.workers,
+                        ms(parlab.all_cores.median)
+                    )?;
+                }
+            }
+            for n in &c.notes {
                 writeln!(f, "  note: {n}")?;
             }
         }

@@ -20,6 +20,11 @@ pub(super) struct BenchArgs {
     /// interpreter is $PARLAB_PYTHON or python3, with numpy (takes a few minutes).
     #[arg(long)]
     python: bool,
+    /// Also compile the C reference kernels (src/bench/c_reference.c, with $CC or cc) and print
+    /// parlab's all-core times as a fraction of theirs (numpy-style squares and plain trial
+    /// division on one core, `--repeat` runs each).
+    #[arg(long)]
+    c: bool,
     /// Runs per Python cell.
     #[arg(long, default_value_t = 1)]
     python_repeat: usize,
@@ -99,7 +104,18 @@ pub(super) fn run(args: BenchArgs) -> Result<()> {
         prime,
         overhead,
         python: None,
+        c: None,
     };
+    if args.c {
+        eprintln!("bench: the C reference kernels, {r} runs each (seconds) ...");
+        report.c = Some(bench::c_reference::CSide::measure(
+            args.count,
+            args.prime,
+            r,
+            report.squares.all_cores.median,
+            report.prime.all_cores.median,
+        ));
+    }
     if args.python {
         let py = python::interpreter();
         report.python = Some(match python::has_numpy(&py) {

@@ -39,7 +39,7 @@ impl Gpu {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn smallest_factor_in(&self, n: u64, lo: u64, hi: u64) -> Result<Option<u64>> {
-        if lo < 3 || lo % 2 == 0 {
+        if lo < 3 || lo.is_multiple_of(2) {
             return Err(Error::invalid(
                 "first candidate",
                 format!("{lo} is not an odd number >= 3; trial division starts at 3"),
@@ -64,13 +64,13 @@ impl Gpu {
             None
         };
         // u32::MAX = 3 * 5 * 17 * 257 * 65537 is odd: the one candidate the shader leaves out.
-        let tail = (hi == u64::from(u32::MAX) && n % hi == 0).then_some(hi);
+        let tail = (hi == u64::from(u32::MAX) && n.is_multiple_of(hi)).then_some(hi);
         Ok(found.or(tail))
     }
 
     /// The shader's scan of `lo..=last` (odd `lo`, `last <= GPU_LAST`), dispatch by dispatch.
     fn scan(&self, n: u64, lo: u64, last: u64) -> Result<Option<u64>> {
-        let wheel = n % 3 != 0 && n % 5 != 0;
+        let wheel = !n.is_multiple_of(3) && !n.is_multiple_of(5);
         let (base, count) = if wheel {
             let base = lo / 30;
             (base, (last / 30 - base + 1) * 8)

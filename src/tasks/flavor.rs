@@ -1,5 +1,5 @@
 //! Which implementation of a task kernel runs: the scalar reference, a portable lane-batched
-//! version, or the AVX2 one, chosen at run time.
+//! version, the AVX2 one or the AVX-512 one, chosen at run time.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,18 +14,27 @@ pub enum Flavor {
     /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
     Scalar,
     /// Plain Rust over batches of lanes that the compiler vectorizes for the build target (SSE2
-    /// on x86-64, NEON on aarch64); the primes use a 2·3·5 wheel with integer `%`.
+    /// on x86-64, NEON on aarch64); the primes use a 2·3·5·7 wheel with integer `%`.
     Portable,
-    /// AVX2 (and FMA for the primes), selected at run time on CPUs that have it.
+    /// AVX2 (and FMA for the primes: 4 f64 lanes over a 2·3·5 wheel), selected at run time on CPUs
+    /// that have it.
     Avx2,
+    /// AVX-512 F (16 u32 lanes for the squares, 8 f64 lanes and a 2·3·5·7 wheel for the primes),
+    /// selected at run time on CPUs that have it.
+    Avx512,
 }
 
 impl Flavor {
     /// Every flavor, slowest first.
-    pub const ALL: [Flavor; 3] = [Flavor::Scalar, Flavor::Portable, Flavor::Avx2];
+    pub const ALL: [Flavor; 4] = [
+        Flavor::Scalar,
+        Flavor::Portable,
+        Flavor::Avx2,
+        Flavor::Avx512,
+    ];
 
-    /// The fastest flavor this CPU runs: [`Flavor::Avx2`] where AVX2 and FMA are present,
-    /// [`Flavor::Portable`] elsewhere.
+    /// The fastest flavor this CPU runs: [`Flavor::Avx512`] where AVX-512 F is present, else
+    /// [`Flavor::Avx2`] where AVX2 and FMA are present, [`Flavor::Portable`] elsewhere.
     ///
     /// # Examples
     ///
@@ -36,7 +45,9 @@ impl Flavor {
     /// assert_ne!(Flavor::best(), Flavor::Scalar);
     /// ```
     pub fn best() -> Flavor {
-        if Flavor::Avx2.is_available() {
+        if Flavor::Avx512.is_available() {
+            Flavor::Avx512
+        } else if Flavor::Avx2.is_available() {
             Flavor::Avx2
         } else {
             Flavor::Portable
@@ -56,6 +67,7 @@ impl Flavor {
         match self {
             Flavor::Scalar | Flavor::Portable => true,
             Flavor::Avx2 => avx2_fma(),
+            Flavor::Avx512 => avx2_fma() && avx512f(),
         }
     }
 
@@ -81,28 +93,34 @@ impl Flavor {
     ///
     /// ```
     /// assert_eq!(parlab::tasks::Flavor::Avx2.name(), "avx2");
+    /// assert_eq!(parlab::tasks::Flavor::Avx512.name(), "avx512");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
             Flavor::Scalar => "scalar",
             Flavor::Portable => "portable",
             Flavor::Avx2 => "avx2",
+            Flavor::Avx512 => "avx512",
         }
     }
 
     /// `Ok(self)` when the CPU runs this flavor, an error naming the missing feature otherwise.
     pub(crate) fn check(self) -> Result<Flavor> {
         if self.is_available() {
-            Ok(self)
-        } else {
-            Err(Error::invalid(
-                "kernel flavor",
-                format!(
-                    "{} needs AVX2 and FMA, which this CPU lacks; use portable",
-                    self.name()
-                ),
-            ))
+            return Ok(self);
         }
+        let needs = match self {
+            Flavor::Avx512 => "AVX-512 F, AVX2 and FMA",
+            _ => "AVX2 and FMA",
+        };
+        Err(Error::invalid(
+            "kernel flavor",
+            format!(
+                "{} needs {needs}, which this CPU lacks; use {}",
+                self.name(),
+                Flavor::best().name()
+            ),
+        ))
     }
 }
 
@@ -138,5 +156,15 @@ fn avx2_fma() -> bool {
 
 #[cfg(not(target_arch = "x86_64"))]
 fn avx2_fma() -> bool {
+    false
+}
+
+#[cfg(target_arch = "x86_64")]
+fn avx512f() -> bool {
+    is_x86_feature_detected!("avx512f")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn avx512f() -> bool {
     false
 }

@@ -40,12 +40,12 @@ pub fn module_is_prime_p(n: u64, a: u64, b: u64) -> bool {
     if n == 2 {
         return true;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return false;
     }
-    let a = if a % 2 == 0 { a - 1 } else { a };
-    let b = if b % 2 == 0 { b + 1 } else { b };
-    !(a..=b).step_by(2).any(|x| n % x == 0)
+    let a = if a.is_multiple_of(2) { a - 1 } else { a };
+    let b = if b.is_multiple_of(2) { b + 1 } else { b };
+    !(a..=b).step_by(2).any(|x| n.is_multiple_of(x))
 }
 
 /// The module's verdict: `all(is_primeP(*lim) for lim in subint_limits(num, cores))`.

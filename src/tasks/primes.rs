@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::tasks::Flavor;
 use crate::{Error, Result};
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod miller_rabin;
 mod wheel;
 
@@ -98,8 +102,9 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
 /// The smallest divisor of `sub.n` among the subinterval's candidates, if any: the module's
 /// `is_primeP` for one subinterval, returning the factor instead of a bare `False`.
 ///
-/// Runs the fastest [`Flavor`] this CPU has (a 2·3·5 wheel, and exact f64 remainder tests in AVX2
-/// lanes); the answer is always that of plain trial division by `lo, lo + 2, ..., hi`.
+/// Runs the fastest [`Flavor`] this CPU has (a 2·3·5·7 wheel and exact f64 remainder tests in
+/// AVX-512 or AVX2 lanes); the answer is always that of plain trial division by `lo, lo + 2, ...,
+/// hi`.
 ///
 /// # Examples
 ///
@@ -114,8 +119,9 @@ pub fn smallest_factor_in(sub: &Subinterval) -> Option<u64> {
 }
 
 /// [`smallest_factor_in`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is plain trial division,
-/// [`Flavor::Portable`] the wheel with integer `%`, [`Flavor::Avx2`] the wheel with f64 + FMA
-/// remainder tests in SIMD lanes (every hit confirmed by `%`).
+/// [`Flavor::Portable`] a 2·3·5·7 wheel with integer `%`, [`Flavor::Avx2`] a 2·3·5 wheel with f64 +
+/// FMA remainder tests in 4 lanes, [`Flavor::Avx512`] a 2·3·5·7 wheel with them in 8 lanes
+/// (AVX2's when 3, 5 or 7 divides `n`); every hit is confirmed by `%`.
 ///
 /// # Errors
 ///
@@ -137,15 +143,15 @@ pub fn smallest_factor_flavor(flavor: Flavor, sub: &Subinterval) -> Result<Optio
 }
 
 fn scan_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
-    if flavor == Flavor::Scalar || lo < 3 || lo % 2 == 0 || n == 0 || hi < lo {
+    if flavor == Flavor::Scalar || lo < 3 || lo.is_multiple_of(2) || n == 0 || hi < lo {
         return smallest_factor_reference(n, lo, hi);
     }
-    wheel::scan(n, lo, hi, flavor == Flavor::Avx2)
+    wheel::scan(n, lo, hi, flavor)
 }
 
 /// Plain trial division by `lo, lo + 2, ..., hi`: the reference every flavor must match.
 pub(crate) fn smallest_factor_reference(n: u64, lo: u64, hi: u64) -> Option<u64> {
-    (lo..=hi).step_by(2).find(|x| n % x == 0)
+    (lo..=hi).step_by(2).find(|x| n.is_multiple_of(*x))
 }
 
 /// Candidates tested between two looks at the shared best factor in [`TrialKernel`].
@@ -261,7 +267,7 @@ impl TrialKernel {
             // Chunk ends aligned to the wheel's SIMD blocks when the candidates are odd.
             let mut hi = lo.saturating_add(2 * (STRIDE - 1));
             if odd {
-                hi = (hi / wheel::SPAN * wheel::SPAN).saturating_sub(1).max(lo);
+                hi = (hi / wheel::ALIGN * wheel::ALIGN).saturating_sub(1).max(lo);
             }
             let hi = hi.min(sub.hi);
             if let Some(x) = scan_flavor(self.flavor, n, lo, hi) {
@@ -306,7 +312,7 @@ pub fn small_verdict(n: u64) -> Option<Verdict> {
             is_prime: n > 1,
             factor: None,
         })
-    } else if n % 2 == 0 {
+    } else if n.is_multiple_of(2) {
         Some(Verdict {
             is_prime: false,
             factor: Some(2),

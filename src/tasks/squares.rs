@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::tasks::Flavor;
 use crate::{Error, Result};
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod lanes;
 
 /// The number numpy's `seed(seed); randint(0, 10)` returns.
@@ -92,7 +94,8 @@ pub fn square_block(block: &Block) -> Vec<u32> {
 }
 
 /// [`squares_into`] with a chosen [`Flavor`]: [`Flavor::Scalar`] is the `rand_mt` reference
-/// ([`random_square`] seed by seed), the others run 64 seeds side by side.
+/// ([`random_square`] seed by seed), the others run 64 seeds side by side (128 with
+/// [`Flavor::Avx512`]).
 ///
 /// # Errors
 ///
@@ -127,8 +130,11 @@ fn fill(flavor: Flavor, start: u32, out: &mut [u32]) {
         // SAFETY: `fill` is only reached with `Flavor::Avx2` after `Flavor::best` or
         // `Flavor::check` found AVX2 on this CPU.
         Flavor::Avx2 => lanes::fill(start, out, |s, o| unsafe { lanes::batch_avx2(s, o) }),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above, with AVX-512 F found by `Flavor::Avx512`'s check.
+        Flavor::Avx512 => lanes::fill(start, out, |s, o| unsafe { avx512::batch(s, o) }),
         #[cfg(not(target_arch = "x86_64"))]
-        Flavor::Avx2 => lanes::fill(start, out, lanes::batch_portable),
+        Flavor::Avx2 | Flavor::Avx512 => lanes::fill(start, out, lanes::batch_portable),
     }
 }
 

@@ -16,7 +16,7 @@ fn backends() -> Vec<AnyBackend> {
 fn results_come_back_in_input_order_with_uneven_tasks() {
     let inputs: Vec<u64> = (0..200).rev().collect();
     let slow_small = kernel("uneven", |x: &u64| {
-        if x % 7 == 0 {
+        if x.is_multiple_of(7) {
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
         x * 3

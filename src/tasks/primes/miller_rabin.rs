@@ -39,7 +39,7 @@ pub fn is_prime_miller_rabin(n: u64) -> bool {
         return false;
     }
     for p in BASES {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             return n == p;
         }
     }

@@ -1,85 +1,96 @@
-//! Fast trial division: a 2·3·5 wheel, and an exact f64 remainder test in AVX2 lanes.
+//! Fast trial division: wheels of 2·3·5 and 2·3·5·7, and exact f64 remainder tests in SIMD lanes.
 //!
 //! For an odd candidate `x >= SIMD_MIN` and `n = nh + nl` (`nh = n as f64`, `nl` the small exact
-//! rest), the AVX2 path forms `p ≈ n / x` (by division, or far enough up by a reciprocal carried
-//! from block to block with a Newton step), `q = round(p)` and `t = fma(-q, x, nh)`. When
+//! rest), the SIMD paths form `p ≈ n / x` (by division, or far enough up by a reciprocal carried
+//! from block to block with Newton steps), `q = round(p)` and `t = fma(-q, x, nh)`. When
 //! `x | n`, `p` lies within 1/2 of the integer `n / x`, so `q = n / x` and `t = -nl` exactly;
 //! otherwise `n - q·x` is a non-zero integer below 2^53, computed exactly, and `t != -nl`. So a
 //! lane is flagged exactly when `x | n`; the scalar wheel then re-scans the flagged block with
-//! integer `%`, which confirms the hit and keeps the smallest divisor first. The wheel skips
-//! multiples of 3 and 5 only when they cannot divide `n`.
+//! integer `%`, which confirms the hit and keeps the smallest divisor first. A wheel skips
+//! multiples of 3, 5 (and 7) only when they cannot divide `n`.
 
 use super::smallest_factor_reference;
+use crate::tasks::Flavor;
 
-/// Numbers per SIMD block: four turns of the wheel (32 candidates when 3 and 5 do not divide n).
-pub(crate) const SPAN: u64 = 4 * 30;
+/// Chunk ends that are multiples of this are block ends for every SIMD flavor (lcm of 120, 210).
+pub(crate) const ALIGN: u64 = 840;
 /// The f64 test's bounds: from `SIMD_MIN` on, `|nl| / x <= 1/8` and `nh / x` rounds by at most
 /// 1/16, so `p` is within 1/2 of `n / x`; up to `SIMD_MAX`, every product stays below 2^53.
-const SIMD_MIN: u64 = 1 << 14;
-const SIMD_MAX: u64 = 1 << 50;
+pub(super) const SIMD_MIN: u64 = 1 << 14;
+pub(super) const SIMD_MAX: u64 = 1 << 50;
 /// Beyond this the wheel's block arithmetic could overflow; the reference takes over.
 const WHEEL_MAX: u64 = (1 << 62) - 1;
 
-/// The odd residues mod 30 that may divide `n`, padded with repeats to a multiple of 4 lanes.
+/// The odd residues mod `modulus` (30 or 210) that may divide `n`, padded with repeats to a
+/// multiple of the lane count.
 pub(crate) struct Wheel {
-    residues: [u64; 16],
+    residues: [u64; 112],
     len: usize,
+    modulus: u64,
 }
 
 impl Wheel {
-    pub(crate) fn new(n: u64) -> Wheel {
-        let (by3, by5) = (n % 3 == 0, n % 5 == 0);
-        let mut residues = [0; 16];
+    /// The wheel of `modulus` (30 or 210) for `n`, padded to a multiple of `pad` residues.
+    pub(crate) fn new(n: u64, modulus: u64, pad: usize) -> Wheel {
+        debug_assert!(modulus == 30 || modulus == 210);
+        let may_divide = |r: u64, p: u64| {
+            !r.is_multiple_of(p) || n.is_multiple_of(p) || !modulus.is_multiple_of(p)
+        };
+        let mut residues = [0; 112];
         let mut len = 0;
-        for r in (1..30).step_by(2) {
-            if (r % 3 != 0 || by3) && (r % 5 != 0 || by5) {
+        for r in (1..modulus).step_by(2) {
+            if may_divide(r, 3) && may_divide(r, 5) && may_divide(r, 7) {
                 residues[len] = r;
                 len += 1;
             }
         }
-        let padded = len.next_multiple_of(4);
+        let padded = len.next_multiple_of(pad);
         for i in len..padded {
             residues[i] = residues[len - 1];
         }
         Wheel {
             residues,
             len: padded,
+            modulus,
         }
     }
 
-    fn residues(&self) -> &[u64] {
+    pub(super) fn residues(&self) -> &[u64] {
         &self.residues[..self.len]
     }
 }
 
 /// Smallest wheel candidate in `lo..=hi` dividing `n`, by integer `%` (`hi <= WHEEL_MAX`).
 pub(crate) fn wheel_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64> {
-    let mut base = lo - lo % 30;
+    let m = wheel.modulus;
+    let mut base = lo - lo % m;
     while base <= hi {
         for &r in wheel.residues() {
             let x = base + r;
-            if x >= lo && x <= hi && n % x == 0 {
+            if x >= lo && x <= hi && n.is_multiple_of(x) {
                 return Some(x);
             }
         }
-        base += 30;
+        base += m;
     }
     None
 }
 
-/// Smallest odd `x` in `lo..=hi` (odd `lo >= 3`) dividing `n`, by the wheel and, when `simd`,
-/// the AVX2 remainder test.
-pub(crate) fn scan(n: u64, lo: u64, hi: u64, simd: bool) -> Option<u64> {
+/// Smallest odd `x` in `lo..=hi` (odd `lo >= 3`) dividing `n`, by the wheel of `flavor`:
+/// integer `%` over a 2·3·5·7 wheel ([`Flavor::Portable`]), the AVX2 remainder test over a
+/// 2·3·5 wheel, or the AVX-512 one over a 2·3·5·7 wheel (AVX2's when 3, 5 or 7 divides `n`).
+pub(crate) fn scan(n: u64, lo: u64, hi: u64, flavor: Flavor) -> Option<u64> {
     debug_assert!(lo >= 3 && lo % 2 == 1 && n > 0);
     if lo > WHEEL_MAX {
         return smallest_factor_reference(n, lo, hi);
     }
     let top = hi.min(WHEEL_MAX);
-    let wheel = Wheel::new(n);
-    let found = if simd {
-        simd_scan(n, &wheel, lo, top)
-    } else {
-        wheel_scan(n, &wheel, lo, top)
+    let found = match flavor {
+        Flavor::Avx512 if !n.is_multiple_of(3) && !n.is_multiple_of(5) && !n.is_multiple_of(7) => {
+            avx512_scan(n, lo, top)
+        }
+        Flavor::Avx2 | Flavor::Avx512 => avx2_scan(n, lo, top),
+        _ => wheel_scan(n, &Wheel::new(n, 210, 1), lo, top),
     };
     match found {
         Some(x) => Some(x),
@@ -88,10 +99,22 @@ pub(crate) fn scan(n: u64, lo: u64, hi: u64, simd: bool) -> Option<u64> {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-fn simd_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64> {
-    let first = lo.max(SIMD_MIN).next_multiple_of(SPAN);
-    let end = (hi.min(SIMD_MAX) + 1) / SPAN * SPAN;
+/// The SIMD scan's frame: `wheel`'s integer scan before and after the whole blocks of `span`
+/// numbers in `SIMD_MIN..=SIMD_MAX`, and `first_flagged(block, end)` (the first flagged block
+/// from `block` on) over them, each flagged block confirmed by integer `%`.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn simd_frame(
+    n: u64,
+    wheel: &Wheel,
+    span: u64,
+    lo: u64,
+    hi: u64,
+    mut first_flagged: impl FnMut(u64, u64) -> Option<u64>,
+) -> Option<u64> {
+    // Block `b` holds the candidates `b + 1 ..= b + span - 1`: a chunk from `k·ALIGN + 1` starts
+    // with a whole block.
+    let first = (lo - 1).max(SIMD_MIN - 1).next_multiple_of(span);
+    let end = (hi.min(SIMD_MAX) + 1) / span * span;
     if first >= end {
         return wheel_scan(n, wheel, lo, hi);
     }
@@ -100,14 +123,12 @@ fn simd_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64> {
     }
     let mut block = first;
     while block < end {
-        // SAFETY: `simd_scan` only runs when `Flavor::Avx2` was checked available (AVX2 + FMA).
-        let flagged = unsafe { avx2::first_flagged(n, wheel, block, end) };
-        match flagged {
+        match first_flagged(block, end) {
             Some(b) => {
-                if let Some(x) = wheel_scan(n, wheel, b, b + SPAN - 1) {
+                if let Some(x) = wheel_scan(n, wheel, b, b + span - 1) {
                     return Some(x);
                 }
-                block = b + SPAN;
+                block = b + span;
             }
             None => break,
         }
@@ -119,106 +140,51 @@ fn simd_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64> {
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-fn simd_scan(n: u64, wheel: &Wheel, lo: u64, hi: u64) -> Option<u64> {
-    wheel_scan(n, wheel, lo, hi)
+#[cfg(target_arch = "x86_64")]
+fn avx2_scan(n: u64, lo: u64, hi: u64) -> Option<u64> {
+    let wheel = Wheel::new(n, 30, 4);
+    let span = super::avx2::SPAN;
+    // SAFETY: reached only with `Flavor::Avx2` or `Flavor::Avx512` checked available (both
+    // include AVX2 and FMA).
+    simd_frame(n, &wheel, span, lo, hi, |b, e| unsafe {
+        super::avx2::first_flagged(n, &wheel, b, e)
+    })
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::*;
+fn avx512_scan(n: u64, lo: u64, hi: u64) -> Option<u64> {
+    let wheel = Wheel::new(n, 210, 8);
+    let span = super::avx512::SPAN;
+    // SAFETY: reached only with `Flavor::Avx512` checked available (AVX-512 F).
+    simd_frame(n, &wheel, span, lo, hi, |b, e| unsafe {
+        super::avx512::first_flagged(n, b, e)
+    })
+}
 
-    use super::{Wheel, SPAN};
+#[cfg(not(target_arch = "x86_64"))]
+fn avx2_scan(n: u64, lo: u64, hi: u64) -> Option<u64> {
+    wheel_scan(n, &Wheel::new(n, 210, 1), lo, hi)
+}
 
-    /// First candidate from which the reciprocal may be carried from block to block with one
-    /// Newton step: the step leaves a relative error `(SPAN / x)^2`, so `nh · r` stays within
-    /// 1/8 of `n / x` while `(n / x) · (SPAN / x)^2 <= 1/8`, i.e. `x^3 >= 8 · SPAN^2 · n` (with a
-    /// 25 % margin for the rounding of `cbrt`; the f64 steps' own rounding adds less than
-    /// `(n / x) · 2^-50`, negligible there).
-    fn newton_min(n: u64) -> u64 {
-        let span = SPAN as f64;
-        ((8.0 * span * span * n as f64).cbrt() * 1.25) as u64 + SPAN
-    }
+#[cfg(not(target_arch = "x86_64"))]
+fn avx512_scan(n: u64, lo: u64, hi: u64) -> Option<u64> {
+    avx2_scan(n, lo, hi)
+}
 
-    /// The first block `b` (a multiple of `SPAN` in `block..end`) where some lane's remainder
-    /// test flags a possible divisor, or `None`.
-    ///
-    /// # Safety
-    ///
-    /// The CPU must support AVX2 and FMA; `block` and `end` are multiples of `SPAN` in
-    /// `SIMD_MIN..=SIMD_MAX`.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn first_flagged(n: u64, wheel: &Wheel, block: u64, end: u64) -> Option<u64> {
-        match wheel.residues().len() / 4 {
-            2 => scan::<8>(n, wheel, block, end),
-            3 => scan::<12>(n, wheel, block, end),
-            _ => scan::<16>(n, wheel, block, end),
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// [`first_flagged`] with `N` lane vectors per block (four wheel turns).
-    ///
-    /// With `p ≈ n / x` within 1/2 whenever `x | n`, `q = round(p)` is exactly `n / x` for a
-    /// divisor, so `t = fma(-q, x, nh)` equals `-nl` exactly; for a non-divisor `n - q·x` is a
-    /// non-zero integer below 2^53 and `t` cannot equal `-nl`. Below [`newton_min`] each block
-    /// divides (`p = nh / x`); above, each lane carries its reciprocal `r ≈ 1/x` from the
-    /// previous block with one Newton step (two FMAs) and multiplies, keeping the divider out.
-    ///
-    /// # Safety
-    ///
-    /// As [`first_flagged`], and `N / 4` residue vectors in `wheel`.
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn scan<const N: usize>(n: u64, wheel: &Wheel, mut block: u64, end: u64) -> Option<u64> {
-        const NEAREST: i32 = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-        let nh = n as f64;
-        let nl = (i128::from(n) - nh as i128) as f64;
-        let vnh = _mm256_set1_pd(nh);
-        let neg_nl = _mm256_set1_pd(-nl);
-        let res = wheel.residues();
-        let vecs = N / 4;
-        // Lane offsets from the block start: turn t, residue group v.
-        let offsets: [__m256d; N] = std::array::from_fn(|i| {
-            let (t, v) = (i / vecs, i % vecs);
-            let r = |k: usize| (30 * t as u64 + res[4 * v + k]) as f64;
-            _mm256_setr_pd(r(0), r(1), r(2), r(3))
-        });
-        let newton_from = newton_min(n).next_multiple_of(SPAN).max(block);
-        while block < end.min(newton_from) {
-            let vb = _mm256_set1_pd(block as f64);
-            let mut hit = _mm256_setzero_pd();
-            for off in &offsets {
-                let x = _mm256_add_pd(vb, *off);
-                let q = _mm256_round_pd::<NEAREST>(_mm256_div_pd(vnh, x));
-                let t = _mm256_fnmadd_pd(q, x, vnh);
-                hit = _mm256_or_pd(hit, _mm256_cmp_pd::<_CMP_EQ_OQ>(t, neg_nl));
-            }
-            if _mm256_movemask_pd(hit) != 0 {
-                return Some(block);
-            }
-            block += SPAN;
-        }
-        if block >= end {
-            return None;
-        }
-        let one = _mm256_set1_pd(1.0);
-        let vb = _mm256_set1_pd(block as f64);
-        let mut recip: [__m256d; N] =
-            std::array::from_fn(|i| _mm256_div_pd(one, _mm256_add_pd(vb, offsets[i])));
-        while block < end {
-            let vb = _mm256_set1_pd(block as f64);
-            let mut hit = _mm256_setzero_pd();
-            for (r, off) in recip.iter_mut().zip(&offsets) {
-                let x = _mm256_add_pd(vb, *off);
-                *r = _mm256_fmadd_pd(*r, _mm256_fnmadd_pd(x, *r, one), *r);
-                let q = _mm256_round_pd::<NEAREST>(_mm256_mul_pd(vnh, *r));
-                let t = _mm256_fnmadd_pd(q, x, vnh);
-                hit = _mm256_or_pd(hit, _mm256_cmp_pd::<_CMP_EQ_OQ>(t, neg_nl));
-            }
-            if _mm256_movemask_pd(hit) != 0 {
-                return Some(block);
-            }
-            block += SPAN;
-        }
-        None
+    #[test]
+    fn wheels_hold_the_residues_that_may_divide() {
+        assert_eq!(
+            Wheel::new(1, 30, 1).residues(),
+            [1, 7, 11, 13, 17, 19, 23, 29]
+        );
+        assert_eq!(Wheel::new(1, 210, 1).residues().len(), 48);
+        assert_eq!(Wheel::new(7, 210, 1).residues().len(), 56);
+        assert_eq!(Wheel::new(105, 210, 8).residues().len(), 112);
+        // Padding repeats the last residue.
+        assert_eq!(Wheel::new(5, 30, 4).residues()[8..], [25, 29, 29, 29]);
     }
 }

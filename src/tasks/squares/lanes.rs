@@ -17,14 +17,14 @@ use super::random_square;
 pub(crate) const LANES: usize = 64;
 
 /// Draws formed per lane before falling back to the reference.
-const DRAWS: usize = 8;
+pub(super) const DRAWS: usize = 8;
 
-const MULT: u32 = 1_812_433_253;
-const MATRIX_A: u32 = 0x9908_b0df;
-const UPPER: u32 = 0x8000_0000;
-const LOWER: u32 = 0x7fff_ffff;
+pub(super) const MULT: u32 = 1_812_433_253;
+pub(super) const MATRIX_A: u32 = 0x9908_b0df;
+pub(super) const UPPER: u32 = 0x8000_0000;
+pub(super) const LOWER: u32 = 0x7fff_ffff;
 /// Distance of the third init word an output depends on (MT19937's `M`).
-const M: usize = 397;
+pub(super) const M: usize = 397;
 
 type Lanes = [u32; LANES];
 
@@ -151,21 +151,23 @@ pub(crate) unsafe fn batch_avx2(start: u32, out: &mut Lanes) {
     finish(start, &w, out);
 }
 
-/// Fills `out` with the squares of seeds `start..`, in batches of [`LANES`] through `kernel`.
+/// Fills `out` with the squares of seeds `start..`, in batches of `L` seeds through `kernel`.
 #[inline(always)]
-pub(crate) fn fill(start: u32, out: &mut [u32], mut kernel: impl FnMut(u32, &mut Lanes)) {
-    let mut chunks = out.chunks_exact_mut(LANES);
+pub(crate) fn fill<const L: usize>(
+    start: u32,
+    out: &mut [u32],
+    mut kernel: impl FnMut(u32, &mut [u32; L]),
+) {
+    let mut chunks = out.chunks_exact_mut(L);
     let mut seed = start;
     for chunk in &mut chunks {
-        let lanes: &mut Lanes = chunk
-            .try_into()
-            .expect("chunks_exact_mut gives LANES items");
+        let lanes: &mut [u32; L] = chunk.try_into().expect("chunks_exact_mut gives L items");
         kernel(seed, lanes);
-        seed = seed.wrapping_add(LANES as u32);
+        seed = seed.wrapping_add(L as u32);
     }
     let rest = chunks.into_remainder();
     if !rest.is_empty() {
-        let mut lanes = [0; LANES];
+        let mut lanes = [0; L];
         kernel(seed, &mut lanes);
         rest.copy_from_slice(&lanes[..rest.len()]);
     }
