@@ -83,12 +83,15 @@ pub struct GasArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    dashboard: super::dashboard::DashboardArgs,
 }
 
 /// Runs `parlab gas`.
 pub(crate) fn run(args: GasArgs) -> Result<()> {
     let params = args.physics.params();
     params.check()?;
+    let _dashboard = args.dashboard.start()?;
     let backend = args.backend.build(args.workers.unwrap_or_else(cpu_count))?;
     super::cpu::check_figure("--out", args.out.as_deref())?;
     super::cpu::check_figure("--histogram", args.histogram.as_deref())?;

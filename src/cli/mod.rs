@@ -22,12 +22,14 @@ mod bench;
 mod breakpoint;
 mod cluster;
 mod cpu;
+mod dashboard;
 mod gas;
 mod interrupt;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod progress;
 
+use dashboard::DashboardArgs;
 use progress::{ProgressMode, Reporter};
 
 /// Reproduce the parallel-computing module's results on this machine.
@@ -82,6 +84,8 @@ enum Command {
         /// Also write table.md, table.json and table.svg into this folder.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        dashboard: DashboardArgs,
     },
     /// List the backends, one line each.
     Backends,
@@ -132,6 +136,8 @@ struct RunArgs {
     /// Progress while running: a bar on a terminal, plain lines otherwise (auto), or none.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+    #[command(flatten)]
+    dashboard: DashboardArgs,
 }
 
 impl RunArgs {
@@ -221,6 +227,7 @@ fn run(cli: Cli) -> Result<()> {
                     format!("{s:.3e} is not a number of seconds from 0 to {MAX_SLEEP}, e.g. --io-sleep 0.1"),
                 ));
             }
+            let _dashboard = run.dashboard.start()?;
             let backend = run.build()?;
             let seeds = u64::from(start)..u64::from(start).saturating_add(count);
             let reporter = Reporter::new(run.progress, "squares");
@@ -249,6 +256,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Prime { n, run, method } => {
+            let _dashboard = run.dashboard.start()?;
             let backend = run.build()?;
             let reporter = Reporter::new(run.progress, "prime");
             let watch = cpu::Watch::start(run.cpu.as_deref())?;
@@ -269,6 +277,7 @@ fn run(cli: Cli) -> Result<()> {
             workers,
             json,
             out,
+            dashboard,
         } => {
             if let Some(dir) = &out {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
@@ -280,6 +289,7 @@ fn run(cli: Cli) -> Result<()> {
                 ));
             }
             let workers = workers.unwrap_or_else(cpu_count);
+            let _dashboard = dashboard.start()?;
             eprintln!(
                 "measuring {} backends with {workers} workers: {count} squares and is {prime} prime?",
                 BackendKind::ALL.len()
