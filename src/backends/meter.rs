@@ -53,7 +53,13 @@ pub struct Meter {
     ticks: HashMap<u32, u64>,
     tick_seconds: f64,
     page_bytes: u64,
+    /// Readings since the last full scan of `/proc` for children.
+    since_scan: usize,
 }
+
+/// A full scan of `/proc` for new children every this many readings (a few ms with a few
+/// hundred processes); in between, the children already known are read again.
+const SCAN_EVERY: usize = 4;
 
 impl Meter {
     /// Takes a first reading.
@@ -76,8 +82,9 @@ impl Meter {
             ticks: HashMap::new(),
             tick_seconds: 1.0 / if hz > 0 { hz as f64 } else { 100.0 },
             page_bytes: if page > 0 { page as u64 } else { 4096 },
+            since_scan: 0,
         };
-        meter.ticks = tree().into_iter().map(|p| (p.pid, p.ticks)).collect();
+        meter.ticks = tree(None).into_iter().map(|p| (p.pid, p.ticks)).collect();
         Ok(meter)
     }
 
@@ -90,7 +97,9 @@ impl Meter {
         let cores = read_stat()?;
         let now = Instant::now();
         let wall = now.duration_since(self.at).as_secs_f64();
-        let processes = tree();
+        self.since_scan = (self.since_scan + 1) % SCAN_EVERY;
+        let known: Vec<u32> = self.ticks.keys().copied().collect();
+        let processes = tree((self.since_scan != 0).then_some(&known[..]));
         let mut used = 0;
         let mut ticks = HashMap::with_capacity(processes.len());
         for p in &processes {
@@ -145,10 +154,19 @@ fn read_proc(pid: u32) -> Option<Proc> {
     parse_proc_stat(pid, &text)
 }
 
-/// This process first, then its live children (found by their parent in `/proc`).
-fn tree() -> Vec<Proc> {
+/// This process first, then its live children: found by their parent in `/proc`, or, given
+/// `known` pids, those of them that still are.
+fn tree(known: Option<&[u32]>) -> Vec<Proc> {
     let me = std::process::id();
     let mut all: Vec<Proc> = read_proc(me).into_iter().collect();
+    if let Some(known) = known {
+        let alive = known
+            .iter()
+            .filter(|&&p| p != me)
+            .filter_map(|&p| read_proc(p));
+        all.extend(alive.filter(|p| p.ppid == me));
+        return all;
+    }
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
             let pid = entry
@@ -192,7 +210,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(500));
             unsafe { libc::_exit(0) };
         }
-        let seen = tree().iter().any(|p| p.pid == pid as u32);
+        let seen = tree(None).iter().any(|p| p.pid == pid as u32);
         let mut status = 0;
         // SAFETY: pid is our unreaped child.
         unsafe { libc::waitpid(pid, &mut status, 0) };

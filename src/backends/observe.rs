@@ -6,7 +6,7 @@
 //! in-process backends and the forked process workers, the cluster's scheduler for its
 //! engines) looks the variable up once when it starts; when it is set it sends
 //! [`MapEvent`]s: the map started (tasks, workers), batches of finished tasks' [`Span`]s at
-//! most every [`FLUSH_INTERVAL`], the map ended. With no feed open a map pays one environment
+//! most every [`FLUSH_INTERVAL`] per worker, the map ended. With no feed open a map pays one environment
 //! lookup. The variable, unlike a `static`, is shared by all the copies of parlab an evcxr
 //! kernel loads (one per cell), so a feed opened in one cell hears the maps of later cells.
 //!
@@ -51,7 +51,10 @@ pub enum MapEvent {
     Spans {
         /// The map.
         map: u64,
-        /// Tasks finished so far in the map, these included.
+        /// The reporting slot (workers report into slots of their own).
+        slot: usize,
+        /// Tasks reported through this slot so far, these included (the map's tasks done are
+        /// the sum over its slots).
         done: usize,
         /// The newly finished tasks; times in seconds since the map began.
         spans: Vec<Span>,
@@ -195,21 +198,34 @@ pub fn watched_at() -> Option<String> {
 
 /// One map's reports to the open feed; made by [`Report::start`], which returns `None` when no
 /// feed is open. Dropping it flushes the last spans and reports the end.
+///
+/// Each worker reports into a slot of its own (worker index modulo the slots), so workers
+/// finishing tiny tasks side by side do not contend for one lock.
 #[derive(Debug)]
 pub(crate) struct Report {
     socket: UnixDatagram,
     map: u64,
     origin: Instant,
     ok: AtomicBool,
-    pending: Mutex<Pending>,
+    slots: Vec<Slot>,
 }
 
-#[derive(Debug)]
+/// One worker's unsent spans, on a cache line of its own.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Slot(Mutex<Pending>);
+
+#[derive(Debug, Default)]
 struct Pending {
     spans: Vec<Span>,
+    /// Tasks this slot has reported in all.
     done: usize,
-    flushed: Instant,
+    /// When it last sent, seconds since the map began.
+    flushed: f64,
 }
+
+/// Slots of one map at most.
+const MAX_SLOTS: usize = 64;
 
 impl Report {
     /// Reports a map of `total` tasks on `workers` of `backend` starting now, if a feed is open.
@@ -219,16 +235,17 @@ impl Report {
         let socket = UnixDatagram::unbound().ok()?;
         socket.connect_addr(&addr).ok()?;
         socket.set_nonblocking(true).ok()?;
+        let slots = if workers == 0 {
+            8
+        } else {
+            workers.min(MAX_SLOTS)
+        };
         let report = Report {
             socket,
             map: rand::random(),
             origin,
             ok: AtomicBool::new(false),
-            pending: Mutex::new(Pending {
-                spans: Vec::new(),
-                done: 0,
-                flushed: origin,
-            }),
+            slots: std::iter::repeat_with(Slot::default).take(slots).collect(),
         };
         report.send(&MapEvent::Started {
             map: report.map,
@@ -239,14 +256,19 @@ impl Report {
         Some(report)
     }
 
-    /// Reports finished tasks; sends them when [`FLUSH_INTERVAL`] has passed since the last send.
-    pub fn spans(&self, spans: impl IntoIterator<Item = Span>) {
-        let mut pending = self.lock();
+    /// Reports tasks `worker` finished; sends its slot when [`FLUSH_INTERVAL`] has passed since
+    /// the slot last sent (by the spans' own clock: no clock is read here).
+    pub fn spans(&self, worker: usize, spans: impl IntoIterator<Item = Span>) {
+        let slot = worker % self.slots.len();
+        let mut pending = self.lock(slot);
         let before = pending.spans.len();
         pending.spans.extend(spans);
-        pending.done += pending.spans.len() - before;
-        if pending.flushed.elapsed() >= FLUSH_INTERVAL {
-            self.flush(pending);
+        let added = &pending.spans[before..];
+        let now = added.iter().map(|s| s.end).fold(0.0, f64::max);
+        pending.done += added.len();
+        if now - pending.flushed >= FLUSH_INTERVAL.as_secs_f64() {
+            pending.flushed = now;
+            self.flush(slot, pending);
         }
     }
 
@@ -255,20 +277,23 @@ impl Report {
         self.ok.store(true, Ordering::Relaxed);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self, slot: usize) -> std::sync::MutexGuard<'_, Pending> {
+        self.slots[slot]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn flush(&self, mut pending: std::sync::MutexGuard<'_, Pending>) {
+    fn flush(&self, slot: usize, mut pending: std::sync::MutexGuard<'_, Pending>) {
         let spans = std::mem::take(&mut pending.spans);
         let done = pending.done;
-        pending.flushed = Instant::now();
         drop(pending);
         let mut sent = done - spans.len();
         for chunk in spans.chunks(SPANS_PER_DATAGRAM) {
             sent += chunk.len();
             self.send(&MapEvent::Spans {
                 map: self.map,
+                slot,
                 done: sent,
                 spans: chunk.to_vec(),
             });
@@ -285,9 +310,12 @@ impl Report {
 
 impl Drop for Report {
     fn drop(&mut self) {
-        let pending = self.lock();
-        let done = pending.done;
-        self.flush(pending);
+        let mut done = 0;
+        for slot in 0..self.slots.len() {
+            let pending = self.lock(slot);
+            done += pending.done;
+            self.flush(slot, pending);
+        }
         self.send(&MapEvent::Ended {
             map: self.map,
             done,
@@ -313,8 +341,8 @@ mod tests {
             start: 0.0,
             end: 1.0,
         };
-        report.spans([span(0), span(1)]);
-        report.spans([span(2)]);
+        report.spans(0, [span(0), span(1)]);
+        report.spans(1, [span(2)]);
         report.succeeded();
         drop(report);
         let mut events = Vec::new();

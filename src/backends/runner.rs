@@ -113,7 +113,7 @@ impl Runner {
         let done = done?;
         self.ticker.add(1);
         if let (Some(report), Some(span)) = (&self.report, done.1) {
-            report.spans([span]);
+            report.spans(worker, [span]);
         }
         Ok(done)
     }
@@ -166,12 +166,15 @@ impl Runner {
     pub fn chunk_done(&self, first: usize, n: usize, worker: usize, times: &[(f64, f64)]) {
         self.tick(n);
         if let Some(report) = &self.report {
-            report.spans(times.iter().enumerate().map(|(i, &(start, end))| Span {
-                task: first + i,
+            report.spans(
                 worker,
-                start,
-                end,
-            }));
+                times.iter().enumerate().map(|(i, &(start, end))| Span {
+                    task: first + i,
+                    worker,
+                    start,
+                    end,
+                }),
+            );
         }
     }
 

@@ -383,7 +383,7 @@ fn reader(
                         st.spans.push(span);
                     }
                     if let Some(report) = seen.report {
-                        report.spans([span]);
+                        report.spans(e, [span]);
                     }
                 }
             }

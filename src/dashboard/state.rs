@@ -79,6 +79,8 @@ struct MapView {
     total: usize,
     workers: usize,
     done: usize,
+    /// Tasks reported through each slot of the map.
+    slots: Vec<usize>,
     spans: Vec<Span>,
     started: Instant,
     ended: Option<(f64, bool)>,
@@ -109,14 +111,26 @@ impl State {
                     total,
                     workers,
                     done: 0,
+                    slots: Vec::new(),
                     spans: Vec::new(),
                     started: Instant::now(),
                     ended: None,
                 });
             }
-            MapEvent::Spans { map, done, spans } => {
+            MapEvent::Spans {
+                map,
+                slot,
+                done,
+                spans,
+            } => {
                 if let Some(view) = self.map.as_mut().filter(|v| v.id == map) {
-                    view.done = view.done.max(done);
+                    if slot < 4096 {
+                        if view.slots.len() <= slot {
+                            view.slots.resize(slot + 1, 0);
+                        }
+                        view.slots[slot] = view.slots[slot].max(done);
+                        view.done = view.done.max(view.slots.iter().sum());
+                    }
                     let room = MAX_SPANS.saturating_sub(view.spans.len());
                     view.spans.extend(spans.into_iter().take(room));
                 }
@@ -226,11 +240,19 @@ mod tests {
         });
         st.apply(MapEvent::Spans {
             map: 7,
-            done: 2,
-            spans: vec![span(0), span(1)],
+            slot: 0,
+            done: 1,
+            spans: vec![span(0)],
+        });
+        st.apply(MapEvent::Spans {
+            map: 7,
+            slot: 1,
+            done: 1,
+            spans: vec![span(1)],
         });
         st.apply(MapEvent::Spans {
             map: 8,
+            slot: 0,
             done: 1,
             spans: vec![span(9)],
         });
