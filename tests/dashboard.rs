@@ -199,3 +199,36 @@ fn dropped_it_closes_its_port_and_maps_stop_reporting() {
         1
     );
 }
+
+/// This process's dashboard threads (their names, cut by Linux to 15 bytes, start so).
+fn dashboard_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .is_ok_and(|name| name.starts_with("parlab-dashboa"))
+        })
+        .count()
+}
+
+#[test]
+fn a_closed_tab_ends_its_stream() {
+    let _one = lock();
+    let dash = dashboard::start().unwrap();
+    // Its watcher and its server (a thread takes its name once it runs).
+    wait_for(&dash, "two threads", |_| dashboard_threads() == 2);
+    let before = 2;
+    let mut tab = TcpStream::connect(("127.0.0.1", dash.port())).unwrap();
+    write!(tab, "GET /events?token={} HTTP/1.1\r\n\r\n", token(&dash)).unwrap();
+    let mut first = [0u8; 512];
+    let n = tab.read(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).contains("text/event-stream"));
+    wait_for(&dash, "the stream's thread", |_| {
+        dashboard_threads() == before + 1
+    });
+    drop(tab);
+    wait_for(&dash, "the stream's thread to end", |_| {
+        dashboard_threads() == before
+    });
+}

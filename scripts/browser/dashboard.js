@@ -74,6 +74,8 @@ async function numbers(page) {
     if (after.painted === 0) fail('the task stream shows no tasks');
     if (after.data === before.data) fail('the task stream did not change while the run went on');
     if (shot) {
+      // More history in the CPU and memory charts before the picture.
+      await page.waitForTimeout(Number(process.env.SETTLE_MS || 6000));
       await page.screenshot({ path: shot, fullPage: true });
       console.log('wrote ' + shot);
     }
