@@ -10,7 +10,7 @@ bin=${PARLAB_BIN:-$here/../../target/release/parlab}
 [ -d "$here/node_modules/playwright-core" ] || { echo "no playwright-core: run npm ci in $here (scripts/setup.sh does)"; exit 1; }
 log=$(mktemp)
 # Long enough to watch on a shared 2-core machine; stopped once the checks are done.
-"$bin" gas --particles "${PARTICLES:-3000000}" --steps "${STEPS:-3000}" --workers 2 --dashboard >/dev/null 2>"$log" &
+"$bin" gas --particles "${PARTICLES:-3000000}" --steps "${STEPS:-6000}" --workers 2 --dashboard >/dev/null 2>"$log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 url=""
@@ -24,4 +24,5 @@ done
 echo "parlab gas --dashboard: $url"
 # Let the run get going (both workers busy, a few tasks done) before looking.
 sleep "${WARMUP:-4}"
+kill -0 "$pid" 2>/dev/null || { echo "the run ended before the browser looked: raise PARTICLES or STEPS"; exit 1; }
 node "$here/dashboard.js" "$url" "$@"
