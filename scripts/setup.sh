@@ -14,6 +14,10 @@ APT_PACKAGES=(pkg-config python3-venv)
 APT_PACKAGES+=(libopenmpi-dev openmpi-bin libclang-dev gcc)
 # GPU backend (cargo feature `gpu`) on a machine without a GPU: Mesa's llvmpipe Vulkan device.
 APT_PACKAGES+=(mesa-vulkan-drivers)
+# The dashboard's real-browser check (scripts/browser): Debian's chromium, and Node.js + npm
+# when no node is on PATH (playwright-core wants Node >= 20).
+APT_PACKAGES+=(chromium)
+command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)
 apt_install() {
   local missing=()
   for p in "${APT_PACKAGES[@]}"; do
@@ -24,6 +28,16 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 step "apt packages" apt_install
+
+# --- the browser check's driver: playwright-core, pinned in scripts/browser/package-lock.json
+browser_driver() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 20 ]; then echo "warning: Node $major here; playwright-core 1.65 wants Node >= 20"; fi
+  if [ -d scripts/browser/node_modules/playwright-core ]; then echo "playwright-core present"; return; fi
+  (cd scripts/browser && npm ci --no-audit --no-fund)
+}
+step "browser driver (npm ci in scripts/browser)" browser_driver
 
 # --- Rust components -------------------------------------------------------------------------
 rust_components() {

@@ -19,6 +19,10 @@ soak_and_chaos() {
   cargo test --release --test soak -- --ignored --nocapture --test-threads 1 >/dev/null
 }
 step "soak and chaos tests (tests/soak.rs)" soak_and_chaos
+# The live dashboard in a real browser: `parlab gas --dashboard` watched by headless Chromium
+# (scripts/browser/dashboard.js: canvases drawn, tasks arriving, no console errors, 403 without
+# the token).
+step "dashboard in headless chromium (scripts/browser)" bash scripts/browser/dashboard.sh
 
 # --- notebooks -------------------------------------------------------------------------------
 # Executes every notebook in the evcxr kernel and checks key outputs (scripts/run_notebooks.py);

@@ -14,7 +14,7 @@
 //! | 1. kernels | [`tasks`], [`gas`] | the module's tasks and the gas physics: data in, data out | nothing of parlab's but [`Error`] |
 //! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 1 never; `backends` only (`cluster`, `dask`) |
 //! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
-//! | 4. presentation | [`plot`], `cli` (feature `cli`) | figures and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` |
+//! | 4. presentation | [`plot`], [`dashboard`], `cli` (feature `cli`) | figures, the live dashboard and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` and `dashboard` |
 //!
 //! [`Error`] (with `Result`), [`limits`] (how many workers and how much memory this machine
 //! allows) and the evcxr display helper sit below all four.
@@ -36,6 +36,8 @@
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`breakpoints`]: the module's Breakpoint 1, graded, with the experiment that answers it.
 //! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
+//! - [`dashboard`]: a live page in the browser (dask's dashboard): cores, task stream,
+//!   progress and memory while maps run.
 //! - `mpi` (cargo feature `mpi`): the tasks across the ranks of an MPI job (`mpirun`), with a
 //!   rayon pool in every rank.
 //! - `cli` and `bench` (cargo feature `cli`, on by default): the `parlab` program. Notebooks
@@ -81,6 +83,7 @@ pub mod workloads;
 // 4. Presentation.
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod dashboard;
 pub mod plot;
 
 pub mod prelude;

@@ -9,7 +9,7 @@
 //! | 1. kernels | `tasks`, `gas` |
 //! | 2. executors | `backends`, `cluster`, `dask` (`cluster` and `dask` may import `backends`) |
 //! | 3. workloads | `workloads`, `table`, `breakpoints`, `bench`, `mpi` |
-//! | 4. presentation | `plot`, `cli` |
+//! | 4. presentation | `plot`, `dashboard`, `cli` |
 //! | 5 | `prelude`: imports anything, imported by nothing |
 //!
 //! `src/lib.rs`, `src/main.rs`, `src/prelude.rs`, `src/bin/*` and the unit-test files `test.rs`
@@ -38,6 +38,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("bench", 3),
     ("mpi", 3),
     ("plot", 4),
+    ("dashboard", 4),
     ("cli", 4),
     ("prelude", 5),
 ];
@@ -49,7 +50,7 @@ const BELOW_ALL: &[&str] = &["error", "display", "limits"];
 ///
 /// Inside a layer the edges point one way too: the executors `cluster` and `dask` are built on
 /// `backends` (its trait and runner); `workloads` is the base of layer 3, which `table`,
-/// `breakpoints`, `bench` and `mpi` run; `cli` draws with `plot`.
+/// `breakpoints`, `bench` and `mpi` run; `cli` draws with `plot` and starts the `dashboard`.
 const SAME_LAYER: &[(&str, &str)] = &[
     ("cluster", "backends"),
     ("dask", "backends"),
@@ -58,6 +59,7 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("bench", "workloads"),
     ("mpi", "workloads"),
     ("cli", "plot"),
+    ("cli", "dashboard"),
 ];
 
 /// Items `src/lib.rs` re-exports at the crate root, and the module they come from.

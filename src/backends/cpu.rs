@@ -24,9 +24,9 @@ pub const CPU_SAMPLE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// One core's counters: ticks busy, ticks in all.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Ticks {
-    busy: u64,
-    total: u64,
+pub(super) struct Ticks {
+    pub(super) busy: u64,
+    pub(super) total: u64,
 }
 
 /// Every core's counters, at `at` seconds since the monitor started, and this process's CPU
@@ -50,7 +50,7 @@ impl Reading {
 }
 
 /// Reads `/proc/stat`: one [`Ticks`] per `cpuN` line.
-fn read_stat() -> Result<Vec<Ticks>> {
+pub(super) fn read_stat() -> Result<Vec<Ticks>> {
     let text = std::fs::read_to_string("/proc/stat").map_err(|e| Error::Backend {
         backend: "cpu monitor",
         message: format!(
@@ -263,21 +263,7 @@ pub struct CpuTrace {
 
 impl CpuTrace {
     fn from_readings(readings: &[Reading], interval: Duration) -> CpuTrace {
-        let fractions = |a: &Reading, b: &Reading| -> Vec<f64> {
-            a.cores
-                .iter()
-                .zip(&b.cores)
-                .map(|(x, y)| {
-                    let total = y.total.saturating_sub(x.total);
-                    let busy = y.busy.saturating_sub(x.busy);
-                    if total == 0 {
-                        0.0
-                    } else {
-                        (busy as f64 / total as f64).min(1.0)
-                    }
-                })
-                .collect()
-        };
+        let fractions = |a: &Reading, b: &Reading| busy_between(&a.cores, &b.cores);
         let (first, last) = (&readings[0], &readings[readings.len() - 1]);
         CpuTrace {
             cores: first.cores.len(),
@@ -340,6 +326,22 @@ impl std::fmt::Display for CpuTrace {
         }
         write!(f, " (parlab itself: {:.2} cores)", self.process_cores())
     }
+}
+
+/// Each core's busy fraction between two readings of its counters.
+pub(super) fn busy_between(a: &[Ticks], b: &[Ticks]) -> Vec<f64> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let total = y.total.saturating_sub(x.total);
+            let busy = y.busy.saturating_sub(x.busy);
+            if total == 0 {
+                0.0
+            } else {
+                (busy as f64 / total as f64).min(1.0)
+            }
+        })
+        .collect()
 }
 
 fn per_second(cpu: f64, wall: f64) -> f64 {

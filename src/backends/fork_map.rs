@@ -57,7 +57,7 @@ pub(crate) fn fork_map<K: Kernel>(
     inputs: &[K::Input],
     options: &MapOptions,
 ) -> Result<Mapped<K::Output>> {
-    let runner = Runner::new(backend, options, inputs.len());
+    let runner = Runner::new_on(backend, options, inputs.len(), workers);
     // The children run their tasks through the same runner, minus the progress callback: the
     // parent reports each chunk as its reply arrives.
     let quiet = runner.quiet();
@@ -88,12 +88,22 @@ pub(crate) fn fork_map<K: Kernel>(
     let outcomes: Vec<(bool, Outcome<K::Output>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = children
             .iter()
-            .map(|child| {
+            .enumerate()
+            .map(|(w, child)| {
                 let (next, stopped, runner, stop) = (&next, &stopped, &runner, &stop);
                 let mut stream = &child.stream;
                 let pid = child.pid;
                 scope.spawn(move || {
-                    let outcome = drive(&mut stream, pid, next, stopped, n_chunks, runner);
+                    let outcome = drive(
+                        &mut stream,
+                        pid,
+                        next,
+                        stopped,
+                        n_chunks,
+                        runner,
+                        w,
+                        chunksize,
+                    );
                     let primary = match outcome {
                         Outcome::Ok(_) => false,
                         _ => stop(true),
@@ -186,7 +196,8 @@ pub(crate) fn fork_map<K: Kernel>(
     Ok(runner.finish(results, spans, workers))
 }
 
-/// The parent's side of one worker: hand out chunk numbers until none are left, collect replies.
+/// The parent's side of worker `w`: hand out chunk numbers until none are left, collect replies.
+#[allow(clippy::too_many_arguments)]
 fn drive<O: serde::de::DeserializeOwned>(
     stream: &mut &UnixStream,
     pid: libc::pid_t,
@@ -194,6 +205,8 @@ fn drive<O: serde::de::DeserializeOwned>(
     stopped: &AtomicBool,
     n_chunks: usize,
     runner: &Runner,
+    w: usize,
+    chunksize: usize,
 ) -> Outcome<O> {
     let mut done = Vec::new();
     loop {
@@ -230,7 +243,7 @@ fn drive<O: serde::de::DeserializeOwned>(
         };
         match fork::decode::<Reply<O>>(&bytes) {
             Ok(Reply::Done { results, times }) => {
-                runner.tick(results.len());
+                runner.chunk_done(c * chunksize, results.len(), w, &times);
                 done.push(ChunkDone {
                     chunk: c,
                     results,

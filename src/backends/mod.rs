@@ -18,7 +18,9 @@
 //! | `dask::Dask` | `dask` | a task graph, one task per partition |
 //!
 //! [`CpuMonitor`] watches the machine's cores while any of them runs (per-core busy time from
-//! `/proc/stat`), the Resource Monitor of the module as a value.
+//! `/proc/stat`), the Resource Monitor of the module as a value; [`Meter`] reads the same
+//! counters live, with this process's and its workers' CPU and memory. Every map reports to
+//! an open [`MapFeed`] (started, tasks finished, ended): the hook a live dashboard listens on.
 //!
 //! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
 
@@ -34,6 +36,8 @@ mod fork;
 mod fork_map;
 mod future;
 mod joblib;
+mod meter;
+mod observe;
 mod process_executor;
 mod process_pool;
 mod progress;
@@ -49,6 +53,9 @@ mod watchdog;
 pub use cpu::{CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
 pub use future::Future;
 pub use joblib::{Parallel, Prefer};
+pub use meter::{Meter, MeterReading};
+pub(crate) use observe::Report;
+pub use observe::{watched_at, MapEvent, MapFeed, FEED_VAR, FLUSH_INTERVAL};
 pub use process_executor::ProcessExecutor;
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;

@@ -84,7 +84,7 @@ impl Backend for RayonPool {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(self.name(), options, inputs.len());
+        let runner = Runner::new_on(self.name(), options, inputs.len(), self.workers());
         let pairs = self.install(|| {
             inputs
                 .par_iter()

@@ -11,6 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::observe::Report;
 use super::{Kernel, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
@@ -22,6 +23,10 @@ pub(crate) struct Runner {
     backend: &'static str,
     origin: Instant,
     trace: bool,
+    /// Whether tasks are timed: when tracing, or when a map feed listens.
+    timed: bool,
+    /// The map's reports to the open map feed, when one is open.
+    report: Option<Report>,
     ticker: Ticker,
     /// The map's deadline and its timeout, when it has one.
     deadline: Option<(Instant, Duration)>,
@@ -32,11 +37,24 @@ pub(crate) struct Runner {
 impl Runner {
     /// A runner for one map of `total` tasks, starting the clock now.
     pub fn new(backend: &'static str, options: &MapOptions, total: usize) -> Self {
+        Runner::new_on(backend, options, total, 0)
+    }
+
+    /// [`new`](Self::new) for a backend of `workers` workers (told to the map feed).
+    pub fn new_on(
+        backend: &'static str,
+        options: &MapOptions,
+        total: usize,
+        workers: usize,
+    ) -> Self {
         let origin = Instant::now();
+        let report = Report::start(backend, total, workers, origin);
         Runner {
             backend,
             origin,
             trace: options.trace,
+            timed: options.trace || report.is_some(),
+            report,
             ticker: Ticker::new(options, total, origin),
             deadline: options.timeout.map(|t| (origin + t, t)),
             running: Mutex::new(BTreeSet::new()),
@@ -49,6 +67,8 @@ impl Runner {
             backend,
             origin,
             trace,
+            timed: trace,
+            report: None,
             ticker: Ticker::new(&MapOptions::default(), 0, origin),
             deadline: None,
             running: Mutex::new(BTreeSet::new()),
@@ -56,14 +76,15 @@ impl Runner {
     }
 
     /// This runner without its progress reports: what a forked child runs its tasks with (the
-    /// parent reports progress as replies arrive; a child calling the callback would call a copy;
-    /// the parent also keeps the deadline, and kills the children when it passes).
+    /// parent reports progress and spans as replies arrive; a child calling the callback would
+    /// call a copy; the parent also keeps the deadline, and kills the children when it passes).
+    /// It times tasks when this one does.
     pub fn quiet(&self) -> Self {
-        Runner::at(self.backend, self.trace, self.origin)
+        Runner::at(self.backend, self.timed, self.origin)
     }
 
-    /// Runs task `task` (input `input`) on `worker`; returns its output and, when tracing, its
-    /// span. Reports the task to the progress callback once it is done.
+    /// Runs task `task` (input `input`) on `worker`; returns its output and, when timed, its
+    /// span. Reports the task to the progress callback and the map feed once it is done.
     pub fn run_one<K: Kernel>(
         &self,
         kernel: &K,
@@ -71,7 +92,7 @@ impl Runner {
         worker: usize,
         input: &K::Input,
     ) -> Result<(K::Output, Option<Span>)> {
-        let clock = self.trace.then_some(self.origin);
+        let clock = self.timed.then_some(self.origin);
         if let Some((deadline, _)) = self.deadline {
             if Instant::now() >= deadline {
                 return Err(self.timed_out());
@@ -91,6 +112,9 @@ impl Runner {
         }
         let done = done?;
         self.ticker.add(1);
+        if let (Some(report), Some(span)) = (&self.report, done.1) {
+            report.spans(worker, [span]);
+        }
         Ok(done)
     }
 
@@ -137,8 +161,28 @@ impl Runner {
         self.ticker.add(n);
     }
 
+    /// Reports a chunk of `n` tasks that came back from a child process: its tasks from `first`
+    /// on, run by `worker`, with their `(start, end)` times (empty when not timed).
+    pub fn chunk_done(&self, first: usize, n: usize, worker: usize, times: &[(f64, f64)]) {
+        self.tick(n);
+        if let Some(report) = &self.report {
+            report.spans(
+                worker,
+                times.iter().enumerate().map(|(i, &(start, end))| Span {
+                    task: first + i,
+                    worker,
+                    start,
+                    end,
+                }),
+            );
+        }
+    }
+
     /// Packs results and spans into a [`Mapped`].
     pub fn finish<R>(&self, results: Vec<R>, spans: Vec<Span>, workers: usize) -> Mapped<R> {
+        if let Some(report) = &self.report {
+            report.succeeded();
+        }
         Mapped::finish(
             results,
             spans,

@@ -32,7 +32,7 @@ impl Backend for Sequential {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(self.name(), options, inputs.len());
+        let runner = Runner::new_on(self.name(), options, inputs.len(), 1);
         let mut spans = Vec::new();
         let results = inputs
             .iter()

@@ -156,7 +156,12 @@ impl Backend for ThreadExecutor {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Arc::new(Runner::new(self.name(), options, inputs.len()));
+        let runner = Arc::new(Runner::new_on(
+            self.name(),
+            options,
+            inputs.len(),
+            self.workers(),
+        ));
         let kernel = Arc::new(kernel.clone());
         let shared: Arc<[K::Input]> = inputs.into();
         let futures: Vec<_> = (0..inputs.len())

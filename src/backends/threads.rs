@@ -48,7 +48,7 @@ impl Backend for Threads {
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        let runner = Runner::new(self.name(), options, inputs.len());
+        let runner = Runner::new_on(self.name(), options, inputs.len(), self.workers());
         let runner = &runner;
         let chunks = std::thread::scope(|scope| {
             let mut offset = 0;

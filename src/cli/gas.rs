@@ -83,6 +83,8 @@ pub struct GasArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    dashboard: super::dashboard::DashboardArgs,
 }
 
 /// Runs `parlab gas`.
@@ -94,9 +96,11 @@ pub(crate) fn run(args: GasArgs) -> Result<()> {
         Target::Gpu => {
             super::gpu::refuse("--workers", args.workers.is_some())?;
             super::gpu::refuse("--cpu", args.cpu.is_some())?;
+            super::gpu::refuse("--dashboard", args.dashboard.asked())?;
             None
         }
     };
+    let _dashboard = args.dashboard.start()?;
     super::cpu::check_figure("--out", args.out.as_deref())?;
     super::cpu::check_figure("--histogram", args.histogram.as_deref())?;
     let watch = super::cpu::Watch::start(args.cpu.as_deref())?;

@@ -22,6 +22,7 @@ mod bench;
 mod breakpoint;
 mod cluster;
 mod cpu;
+mod dashboard;
 mod gas;
 mod gpu;
 mod interrupt;
@@ -29,6 +30,7 @@ mod interrupt;
 mod mpi;
 mod progress;
 
+use dashboard::DashboardArgs;
 use progress::{ProgressMode, Reporter};
 
 /// Reproduce the parallel-computing module's results on this machine.
@@ -83,6 +85,8 @@ enum Command {
         /// Also write table.md, table.json and table.svg into this folder.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        dashboard: DashboardArgs,
     },
     /// List the backends, one line each (the GPU last, with its adapter).
     Backends,
@@ -136,6 +140,8 @@ struct RunArgs {
     /// Progress while running: a bar on a terminal, plain lines otherwise (auto), or none.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+    #[command(flatten)]
+    dashboard: DashboardArgs,
 }
 
 impl RunArgs {
@@ -249,8 +255,10 @@ fn run(cli: Cli) -> Result<()> {
             }
             if run.on_gpu()? {
                 gpu::refuse("--io-sleep", io_sleep.is_some())?;
+                gpu::refuse("--dashboard", run.dashboard.asked())?;
                 return gpu::squares(start, count, run.json);
             }
+            let _dashboard = run.dashboard.start()?;
             let backend = run.build()?;
             let seeds = u64::from(start)..u64::from(start).saturating_add(count);
             let reporter = Reporter::new(run.progress, "squares");
@@ -281,8 +289,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Prime { n, run, method } => {
             if run.on_gpu()? {
                 gpu::refuse("--method miller-rabin", method == Method::MillerRabin)?;
+                gpu::refuse("--dashboard", run.dashboard.asked())?;
                 return gpu::prime(n, run.json);
             }
+            let _dashboard = run.dashboard.start()?;
             let backend = run.build()?;
             let reporter = Reporter::new(run.progress, "prime");
             let watch = cpu::Watch::start(run.cpu.as_deref())?;
@@ -303,6 +313,7 @@ fn run(cli: Cli) -> Result<()> {
             workers,
             json,
             out,
+            dashboard,
         } => {
             if let Some(dir) = &out {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
@@ -314,6 +325,7 @@ fn run(cli: Cli) -> Result<()> {
                 ));
             }
             let workers = workers.unwrap_or_else(cpu_count);
+            let _dashboard = dashboard.start()?;
             eprintln!(
                 "measuring {} backends with {workers} workers: {count} squares and is {prime} prime?",
                 BackendKind::ALL.len()

@@ -16,7 +16,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::protocol::{decode, encode, monotonic_ns, read_frame, write_frame, Reply, Request};
 use super::Engine;
-use crate::backends::{MapOptions, Mapped, Span};
+use crate::backends::{MapOptions, Mapped, Report, Span};
 use crate::{Error, Result};
 
 /// How tasks are given to engines.
@@ -136,13 +136,25 @@ where
     O: DeserializeOwned + Send,
 {
     let origin = std::time::Instant::now();
-    let (answers, spans) = run_tasks(engines, index, &Inputs(inputs), plan, options, origin)?;
+    let report = Report::start("cluster", inputs.len(), workers, origin);
+    let (answers, spans) = run_tasks(
+        engines,
+        index,
+        &Inputs(inputs),
+        plan,
+        options,
+        origin,
+        report.as_ref(),
+    )?;
     let results = answers
         .into_iter()
         .map(|(engine, bytes)| {
             decode::<O>(&bytes).map_err(|err| broken(engine, &format!("bad output: {err}")))
         })
         .collect::<Result<Vec<O>>>()?;
+    if let Some(report) = &report {
+        report.succeeded();
+    }
     Ok(Mapped::finish(
         results,
         spans,
@@ -161,6 +173,7 @@ fn run_tasks(
     plan: Plan,
     options: &MapOptions,
     origin: std::time::Instant,
+    report: Option<&Report>,
 ) -> Result<(Vec<Answer>, Vec<Span>)> {
     let origin_ns = monotonic_ns();
     let ticker = crate::backends::Ticker::new(options, inputs.len(), origin);
@@ -202,9 +215,13 @@ fn run_tasks(
             let (stdin, stdout) = (&mut engine.stdin, &mut engine.stdout);
             scope.spawn(move || writer(shared, e, kernel, window, inputs, stdin));
             scope.spawn(move || {
-                reader(
-                    shared, e, id, pid, balanced, inputs, stdout, options, origin_ns, ticker,
-                )
+                let seen = Seen {
+                    options,
+                    origin_ns,
+                    ticker,
+                    report,
+                };
+                reader(shared, e, id, pid, balanced, inputs, stdout, &seen)
             });
         }
     });
@@ -308,6 +325,14 @@ fn writer(
     }
 }
 
+/// Who hears of an answered task: the trace, the progress callback, the map feed.
+struct Seen<'a> {
+    options: &'a MapOptions,
+    origin_ns: u64,
+    ticker: &'a crate::backends::Ticker,
+    report: Option<&'a Report>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn reader(
     shared: &Shared,
@@ -317,11 +342,9 @@ fn reader(
     balanced: bool,
     inputs: &dyn Tasks,
     stdout: &mut impl BufRead,
-    options: &MapOptions,
-    origin_ns: u64,
-    ticker: &crate::backends::Ticker,
+    seen: &Seen<'_>,
 ) {
-    let seconds = |t: u64| t.saturating_sub(origin_ns) as f64 * 1e-9;
+    let seconds = |t: u64| t.saturating_sub(seen.origin_ns) as f64 * 1e-9;
     loop {
         {
             let mut st = shared.lock();
@@ -349,14 +372,18 @@ fn reader(
                 } else if st.results[task].is_none() {
                     st.results[task] = Some((engine_id, output));
                     st.done += 1;
-                    ticker.add(1);
-                    if options.trace {
-                        st.spans.push(Span {
-                            task,
-                            worker: engine_id,
-                            start: seconds(start),
-                            end: seconds(end),
-                        });
+                    seen.ticker.add(1);
+                    let span = Span {
+                        task,
+                        worker: engine_id,
+                        start: seconds(start),
+                        end: seconds(end),
+                    };
+                    if seen.options.trace {
+                        st.spans.push(span);
+                    }
+                    if let Some(report) = seen.report {
+                        report.spans(e, [span]);
                     }
                 }
             }
