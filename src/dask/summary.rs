@@ -38,7 +38,9 @@ pub struct Summary {
 }
 
 impl Client {
-    /// The client's summary: workers, threads, memory and where the dashboard is.
+    /// The client's summary: workers, threads, memory and where the dashboard is (the URL given
+    /// to [`set_dashboard_url`](Self::set_dashboard_url), else the dashboard this process runs,
+    /// if one was started with `parlab::dashboard::start()`).
     ///
     /// # Examples
     ///
@@ -59,7 +61,7 @@ impl Client {
             total_threads: self.workers,
             total_memory: total_memory(),
             cores: crate::backends::cpu_count(),
-            dashboard: self.dashboard.clone(),
+            dashboard: self.dashboard.clone().or_else(crate::backends::watched_at),
         }
     }
 
