@@ -43,28 +43,19 @@ fn open_tab(
 /// A map to time: its name and a run that returns the map's seconds.
 type Case<'a> = (&'a str, Box<dyn Fn() -> parlab::Result<f64> + 'a>);
 
-/// CPU seconds of this process and its reaped children so far (µs resolution).
-fn rusage_seconds() -> f64 {
-    let mut total = 0.0;
-    for who in [libc::RUSAGE_SELF, libc::RUSAGE_CHILDREN] {
-        // SAFETY: getrusage writes one plain struct we own.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(who, &mut usage) } == 0 {
-            for t in [usage.ru_utime, usage.ru_stime] {
-                total += t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-            }
-        }
-    }
-    total
-}
-
 /// Wall seconds `run` took from call to return (the map's end report included), and the CPU
 /// seconds this process (its dashboard threads included) and its workers used meanwhile: a
 /// figure that other programs on a shared machine disturb far less than wall time.
 fn timed(run: &dyn Fn() -> parlab::Result<f64>) -> parlab::Result<(f64, f64)> {
-    let (t0, c0) = (std::time::Instant::now(), rusage_seconds());
+    let (t0, c0) = (
+        std::time::Instant::now(),
+        parlab::backends::process_cpu_seconds(),
+    );
     run()?;
-    Ok((t0.elapsed().as_secs_f64(), rusage_seconds() - c0))
+    Ok((
+        t0.elapsed().as_secs_f64(),
+        parlab::backends::process_cpu_seconds() - c0,
+    ))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

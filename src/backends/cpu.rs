@@ -44,7 +44,7 @@ impl Reading {
         Ok(Reading {
             at: origin.elapsed().as_secs_f64(),
             cores,
-            process: process_seconds(),
+            process: process_cpu_seconds(),
         })
     }
 }
@@ -83,8 +83,17 @@ fn parse_stat(text: &str) -> Vec<Ticks> {
         .collect()
 }
 
-/// CPU seconds used by this process and its waited-for children so far.
-fn process_seconds() -> f64 {
+/// CPU seconds used by this process and its waited-for children so far (`getrusage`, µs
+/// resolution): the difference over a run is the CPU time the run cost.
+///
+/// # Examples
+///
+/// ```
+/// let before = parlab::backends::process_cpu_seconds();
+/// let sum: u64 = (0..10_000_000u64).map(std::hint::black_box).sum();
+/// assert!(sum > 0 && parlab::backends::process_cpu_seconds() >= before);
+/// ```
+pub fn process_cpu_seconds() -> f64 {
     let mut total = 0.0;
     for who in [libc::RUSAGE_SELF, libc::RUSAGE_CHILDREN] {
         // SAFETY: getrusage writes one plain struct we own.

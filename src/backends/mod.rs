@@ -50,7 +50,7 @@ mod threads;
 mod trace;
 mod watchdog;
 
-pub use cpu::{CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
+pub use cpu::{process_cpu_seconds, CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
 pub use future::Future;
 pub use joblib::{Parallel, Prefer};
 pub use meter::{Meter, MeterReading};
