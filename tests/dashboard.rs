@@ -141,7 +141,8 @@ fn forked_workers_report_their_tasks_and_memory() {
     let _one = lock();
     let dash = dashboard::start().unwrap();
     let pool = ProcessExecutor::new(2).unwrap();
-    let inputs = vec![30u64; 60];
+    // About 3 s of work: the meter looks for new child processes once a second.
+    let inputs = vec![30u64; 200];
     std::thread::scope(|s| {
         let map = s.spawn(|| pool.map(&kernel("spin", spin), &inputs));
         let snap = wait_for(&dash, "forked workers' spans and memory", |s| {
@@ -152,7 +153,7 @@ fn forked_workers_report_their_tasks_and_memory() {
         assert!(map.join().unwrap().is_ok());
     });
     let end = wait_for(&dash, "the end", |s| !s.running);
-    assert_eq!(end.tasks_done, 60);
+    assert_eq!(end.tasks_done, 200);
 }
 
 #[test]

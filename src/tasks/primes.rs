@@ -150,8 +150,12 @@ fn scan_flavor(flavor: Flavor, n: u64, lo: u64, hi: u64) -> Option<u64> {
 }
 
 /// Plain trial division by `lo, lo + 2, ..., hi`: the reference every flavor must match.
+///
+/// A divisor of zero panics, as the module's `n % 0` raises `ZeroDivisionError`: a subinterval
+/// that starts at 0 is a caller's bug (`is_multiple_of(0)` would silently answer "no factor").
+#[allow(clippy::manual_is_multiple_of)]
 pub(crate) fn smallest_factor_reference(n: u64, lo: u64, hi: u64) -> Option<u64> {
-    (lo..=hi).step_by(2).find(|x| n.is_multiple_of(*x))
+    (lo..=hi).step_by(2).find(|x| n % x == 0)
 }
 
 /// Candidates tested between two looks at the shared best factor in [`TrialKernel`].
