@@ -91,7 +91,7 @@ impl ProcessPool {
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroWorkers`] when `workers == 0`.
+    /// [`Error::ZeroWorkers`](crate::Error::ZeroWorkers) when `workers == 0`.
     pub fn new(workers: usize) -> Result<Self> {
         crate::limits::check_workers(workers)?;
         Ok(ProcessPool {

@@ -25,14 +25,16 @@ pub mod kernels;
 mod kinds;
 mod primes;
 mod squares;
+mod student_step;
 
-pub use gas::{advance_on, simulate, simulate_with_step, simulate_with_step_options, GasRun};
+pub use gas::{advance_on, simulate, GasRun};
 #[cfg(feature = "gpu")]
 pub use gpu::{check_prime_gpu, simulate_gpu, squares_gpu};
 pub use kernels::{engine_kernels, RandomSquare};
 pub use kinds::{AnyBackend, BackendKind, Target};
 pub use primes::{check_prime, check_prime_with, IsPrimeWords, Method, PrimeAnswer};
 pub use squares::{squares, squares_io, squares_io_with, squares_with, Dots, SquaresRun};
+pub use student_step::{simulate_with_step, simulate_with_step_options};
 
 #[cfg(test)]
 mod test;

@@ -84,7 +84,7 @@ impl std::fmt::Display for PrimeAnswer {
 }
 
 impl PrimeAnswer {
-    /// The verdict in the words of the module's `is_prime(n)` (15.1.2, In[20]):
+    /// The verdict in the words of the module's `is_prime(n)` (15.1.2, In\[20\]):
     /// `489133282872437279 is prime.`, `Not prime: 3 is a factor.`, `1 is not prime.`, then the
     /// time; `Display` of the answer itself prints the parallel cells' `Number is prime.`.
     ///

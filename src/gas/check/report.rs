@@ -22,7 +22,7 @@ impl StepCheck {
     }
 }
 
-/// What [`check_step`] found: one [`StepCheck`] per check. Prints itself (`Display`) and shows
+/// What [`check_step`](super::check_step) found: one [`StepCheck`] per check. Prints itself (`Display`) and shows
 /// as a table in a notebook (`evcxr_display`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepReport {
