@@ -27,7 +27,7 @@ fn own_square(myseed: u32) -> u32 {
 /// The module's `is_primeP(n, a, b)`: no divisor of `n` in `a..b`.
 #[allow(non_snake_case)]
 fn is_primeP(n: u64, a: u64, b: u64) -> bool {
-    (a..b).all(|x| n % x != 0)
+    (a..b).all(|x| !n.is_multiple_of(x))
 }
 
 /// Every backend but the cluster, by kind.
@@ -179,7 +179,7 @@ fn map_with_traces_and_reports_progress() {
 
 #[test]
 fn joblib_delayed_star_and_dask_graphs_take_plain_functions() {
-    let limits = vec![(91u64, 2u64, 7u64), (91, 7, 10)];
+    let limits = [(91u64, 2u64, 7u64), (91, 7, 10)];
     let calls = limits.iter().map(|&l| delayed_star(is_primeP, l));
     let parts = Parallel::new(2)
         .unwrap()
