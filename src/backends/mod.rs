@@ -1,7 +1,13 @@
 //! Execution backends: one [`Backend`] trait, one file per backend.
 //!
-//! A backend maps a [`Kernel`] over a slice of inputs and returns the results **in input order**
-//! with the wall time ([`Mapped`]). Executors run *any* kernel and know none: the kernels live in
+//! A backend maps your own function over inputs and returns the results **in input order**, as
+//! Python's `pool.map(f, xs)` does: `pool.map(random_square, 0..1_000_000)?` with a `fn` item or
+//! a closure, `pool.starmap(is_primeP, limits)?` for tuples (see [`StarFn`]),
+//! `pool.map_with(f, xs, &options)?` for a trace, progress or a timeout ([`MapOptions`], the
+//! one options pattern), returning the results with the wall time ([`Mapped`]). The library's
+//! own fast code maps as a [`Kernel`] over a slice with [`Backend::run`] / [`Backend::run_with`]
+//! (what the workloads, the table and the benchmarks use). Executors run *any* function and
+//! know none: the kernels live in
 //! [`tasks`](crate::tasks) and [`gas`](crate::gas), and the list of every backend (with the
 //! cluster and dask) is `workloads::BackendKind`, one layer up.
 //!
@@ -22,7 +28,10 @@
 //! counters live, with this process's and its workers' CPU and memory. Every map reports to
 //! an open [`MapFeed`] (started, tasks finished, ended): the hook a live dashboard listens on.
 //!
-//! Kernels carry `serde` inputs and outputs so that process-based backends can ship them.
+//! Only what a backend ships needs `serde`: the process backends ([`ProcessPool`],
+//! [`ProcessExecutor`], [`Parallel`]) fork workers that already hold the function and the
+//! inputs, so only results travel; the in-process backends ship nothing. No map needs `Debug`:
+//! a failing task is named by its index (a [`Kernel`]'s input is also printed).
 
 use std::fmt::Debug;
 use std::marker::PhantomData;

@@ -1,5 +1,9 @@
 //! [`MapOptions`], the one options pattern of every map, and [`Mapped`], what a map returns.
 
+#[cfg(doc)]
+use super::{
+    Parallel, ProcessExecutor, ProcessPool, RayonPool, Sequential, ThreadExecutor, Threads,
+};
 use super::{Progress, Span, TaskStream};
 
 /// Options of one map.
