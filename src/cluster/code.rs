@@ -305,7 +305,7 @@ impl Shipped {
         I: DeserializeOwned,
         O: Serialize,
     {
-        (std::mem::size_of::<F>() == 0).then(|| Shipped {
+        (std::mem::size_of::<F>() == 0).then_some(Shipped {
             trampoline: call_zst::<F, I, O> as Trampoline as usize,
             function: 0,
         })
@@ -313,7 +313,7 @@ impl Shipped {
 
     /// The zero-sized kernel type `K`; `None` when it holds data.
     pub(crate) fn kernel<K: Kernel>() -> Option<Self> {
-        (std::mem::size_of::<K>() == 0).then(|| Shipped {
+        (std::mem::size_of::<K>() == 0).then_some(Shipped {
             trampoline: call_kernel::<K> as Trampoline as usize,
             function: 0,
         })
