@@ -95,15 +95,24 @@ fn objects() -> Vec<Object> {
     found
 }
 
+// dyld's image list (`<mach-o/dyld.h>`, in libSystem); libc's bindings of these are deprecated
+// in favour of another crate, and three declarations are all this needs.
+#[cfg(target_vendor = "apple")]
+extern "C" {
+    fn _dyld_image_count() -> u32;
+    fn _dyld_get_image_header(image_index: u32) -> *const libc::c_void;
+    fn _dyld_get_image_name(image_index: u32) -> *const libc::c_char;
+}
+
 /// The objects loaded in this process (dyld's images; their segments are not listed).
 #[cfg(target_vendor = "apple")]
 fn objects() -> Vec<Object> {
     // SAFETY: dyld's image functions take any index below the count; names are owned by dyld.
     unsafe {
-        (0..libc::_dyld_image_count())
+        (0.._dyld_image_count())
             .filter_map(|i| {
-                let name = libc::_dyld_get_image_name(i);
-                let base = libc::_dyld_get_image_header(i) as usize;
+                let name = _dyld_get_image_name(i);
+                let base = _dyld_get_image_header(i) as usize;
                 (!name.is_null()).then(|| Object {
                     name: CStr::from_ptr(name).to_string_lossy().into_owned(),
                     base,

@@ -150,7 +150,16 @@ pub fn list() -> Result<Vec<ClusterEntry>> {
     Ok(clusters)
 }
 
+/// Start time of a running (non-zombie) process, in clock ticks since boot; where there is no
+/// `/proc` (macOS) 0 for any process that exists, so a recycled pid is not told apart.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn process_start_ticks(pid: u32) -> Option<u64> {
+    // SAFETY: kill with signal 0 only checks that the process exists.
+    (unsafe { libc::kill(pid as libc::pid_t, 0) } == 0).then_some(0)
+}
+
 /// Start time of a running (non-zombie) process, in clock ticks since boot.
+#[cfg(target_os = "linux")]
 pub(crate) fn process_start_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name, which is in parentheses and may hold spaces.
