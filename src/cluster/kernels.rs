@@ -1,10 +1,11 @@
 //! The named kernels an engine can run.
 //!
-//! An engine is a separate, already-running program: it cannot run a closure written later in a
-//! notebook. So the cluster sends a kernel's **name** and its serde input, and the engine looks
-//! the name up in its [`KernelRegistry`]. The stock `parlab-engine` serves
-//! `workloads::engine_kernels`; a program of your own can
-//! serve more (see [`engine_main`](super::engine_main) and `examples/custom_engine.rs`).
+//! Besides the caller's plain functions (forked engines only), an engine serves kernels by
+//! name: the cluster sends a kernel's **name** and its serde input, and the engine looks the
+//! name up in its [`KernelRegistry`]. Forked engines serve [`KernelRegistry::stock`] (or the
+//! registry given to [`ClusterBuilder::kernels`](super::ClusterBuilder::kernels)); an engine
+//! program serves what its `main` registers (see [`engine_main`](super::engine_main) and
+//! `examples/custom_engine.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

@@ -55,6 +55,15 @@
 //!
 //! [`list`] shows the running clusters, like `ipcluster list`.
 //!
+//! A closure that captures a variable is not a `fn`, so it does not compile:
+//!
+//! ```compile_fail
+//! let cluster = parlab::cluster::Cluster::start(1)?;
+//! let base = 10u64;
+//! let _ = cluster.load_balanced().map_sync(|x: u64| x + base, 0..3);
+//! # Ok::<(), parlab::Error>(())
+//! ```
+//!
 //! ```
 //! use parlab::prelude::*;
 //! use parlab::cluster::{Cluster, Remote};

@@ -364,3 +364,21 @@ impl Cluster {
         )
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn zero_sized_functions_run_and_capturing_closures_are_refused() {
+        let cluster = Cluster::start(1).unwrap();
+        let options = MapOptions::default();
+        let doubled = cluster.map_fn_with(&|x: u32| x * 2, &[1, 2], &options);
+        assert_eq!(doubled.unwrap().results, [2, 4]);
+        let base = 3u32;
+        let err = cluster
+            .map_fn_with(&move |x: u32| x + base, &[1], &options)
+            .unwrap_err();
+        assert!(err.to_string().contains("write a `fn`"), "{err}");
+    }
+}
