@@ -137,9 +137,31 @@ fn engine_programs_refuse_plain_functions() {
     let forked = Cluster::start(1).unwrap();
     let base = 10u32;
     let err = forked
-        .map(&kernel("plus", move |s: &u32| s + base), &[1])
+        .run(&kernel("plus", move |s: &u32| s + base), &[1])
         .unwrap_err();
     assert!(err.to_string().contains("map_sync"), "{err}");
+    // So is a capturing closure given to the Backend trait's map, with a word on what to do.
+    let err = forked.map(move |s: u32| s + base, [1]).unwrap_err();
+    assert!(matches!(err, Error::Backend { .. }), "{err}");
+    assert!(err.to_string().contains("write a `fn`"), "{err}");
+}
+
+#[test]
+fn the_backend_trait_maps_plain_functions_on_forked_engines() {
+    fn is_multiple(n: u64, d: u64) -> bool {
+        n % d == 0
+    }
+    let cluster = Cluster::start(2).unwrap();
+    let reference: Vec<u32> = (0..1000).map(random_square).collect();
+    assert_eq!(cluster.map(random_square, 0..1000).unwrap(), reference);
+    assert_eq!(cluster.map(|x: u64| x + 1, [1, 2]).unwrap(), [2, 3]);
+    let pairs = vec![(10, 5), (10, 3)];
+    assert_eq!(cluster.starmap(is_multiple, pairs).unwrap(), [true, false]);
+    // Generic code over backends gets the same answers.
+    fn squared_on<B: Backend>(backend: &B) -> Vec<u32> {
+        backend.map(random_square, 0..1000).unwrap()
+    }
+    assert_eq!(squared_on(&cluster), squared_on(&Sequential));
 }
 
 /// Compiles `src` into a cdylib in `dir` (plain rustc, no dependencies: about a second).

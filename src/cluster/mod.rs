@@ -81,7 +81,7 @@
 //! assert_eq!(cluster.engine(0).run(&Remote::<u32, u32>::named("random-square"), &3)?, 64);
 //! assert_eq!(squares(&cluster, 0..100_000)?.first5(), [25, 25, 64, 64, 49]);
 //! // A closure that holds data is refused, never swapped for something else.
-//! let err = cluster.map(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
+//! let err = cluster.run(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
 //! assert!(err.to_string().contains("engines run only code they have"));
 //! cluster.shutdown()?;
 //! # Ok::<(), parlab::Error>(())
@@ -89,6 +89,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{de::DeserializeOwned, Serialize};
 
 use crate::backends::{Backend, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
@@ -404,13 +406,37 @@ impl Backend for Cluster {
     ///
     /// [`Error::Backend`] when neither works (a closure made with `kernel()` holds data, and
     /// engines run only code they have); otherwise as [`LoadBalancedView::run`].
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
         self.run_kernel(kernel, inputs, options)
+    }
+
+    /// Maps the plain function `f` on the [load-balanced view](Cluster::load_balanced) of
+    /// forked engines: `f` must be zero-sized (a `fn` item, a closure that captures nothing),
+    /// whose code the engines have; see the [module docs](self).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when `f` captures variables (write a `fn` and pass what it needs in
+    /// its input) or the engines are programs of their own; otherwise as
+    /// [`LoadBalancedView::map_sync`].
+    fn map_with<F, I, O>(
+        &self,
+        f: F,
+        inputs: impl IntoIterator<Item = I>,
+        options: &MapOptions,
+    ) -> Result<Mapped<O>>
+    where
+        F: Fn(I) -> O + Clone + Send + Sync + 'static,
+        I: Clone + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
+        O: Send + Serialize + DeserializeOwned + 'static,
+    {
+        let inputs: Vec<I> = inputs.into_iter().collect();
+        self.map_fn_with(&f, &inputs, options)
     }
 }
 

@@ -329,8 +329,6 @@ impl Cluster {
     /// load-balanced view: when `F` is zero-sized (a `fn` item, a closure that captures
     /// nothing) its code is shipped like a `fn` pointer's; a closure that captures data is
     /// refused.
-    // Wired into `Backend::map` once the trait takes plain functions (issue 19, api branch).
-    #[allow(dead_code)]
     pub(crate) fn map_fn_with<F, I, O>(
         &self,
         f: &F,
