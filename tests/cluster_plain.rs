@@ -149,7 +149,7 @@ fn engine_programs_refuse_plain_functions() {
 #[test]
 fn the_backend_trait_maps_plain_functions_on_forked_engines() {
     fn is_multiple(n: u64, d: u64) -> bool {
-        n % d == 0
+        n.is_multiple_of(d)
     }
     let cluster = Cluster::start(2).unwrap();
     let reference: Vec<u32> = (0..1000).map(random_square).collect();
