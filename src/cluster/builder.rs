@@ -41,7 +41,7 @@ impl ClusterBuilder {
     }
 
     /// Exec's `program` for each engine instead of forking this process: a program of yours
-    /// whose `main` calls [`engine_main`] with more kernels (`$PARLAB_ENGINE`, when set, is used
+    /// whose `main` calls [`engine_main`](super::engine_main) with more kernels (`$PARLAB_ENGINE`, when set, is used
     /// the same way). Such engines run kernels by name only, not this process's plain functions.
     pub fn engine(mut self, program: impl Into<PathBuf>) -> Self {
         self.program = Some(program.into());
@@ -52,7 +52,7 @@ impl ClusterBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroWorkers`] for zero engines; [`Error::Backend`] when an engine cannot be
+    /// [`Error::ZeroWorkers`](crate::Error::ZeroWorkers) for zero engines; [`Error::Backend`](crate::Error::Backend) when an engine cannot be
     /// forked, or the engine program cannot be found or started.
     ///
     /// # Examples
