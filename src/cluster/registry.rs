@@ -42,8 +42,11 @@ pub struct ClusterEntry {
     pub owner: u32,
     /// Start time, seconds since the Unix epoch.
     pub started: u64,
-    /// The engine program.
+    /// The engine program, or for forked engines the program they are copies of.
     pub program: PathBuf,
+    /// Whether the engines are forks of the owner (then they run its plain functions too).
+    #[serde(default)]
+    pub forked: bool,
     /// The engines.
     pub engines: Vec<EngineEntry>,
 }
@@ -60,12 +63,13 @@ impl std::fmt::Display for ClusterEntry {
         let pids: Vec<String> = self.engines.iter().map(|e| e.pid.to_string()).collect();
         write!(
             f,
-            "{:<24} owner {:<8} engines {}/{} running  pids {}  ({})",
+            "{:<24} owner {:<8} engines {}/{} running  pids {}  ({}{})",
             self.id,
             self.owner,
             self.running(),
             self.engines.len(),
             pids.join(","),
+            if self.forked { "forked from " } else { "" },
             self.program.display()
         )
     }
@@ -146,7 +150,16 @@ pub fn list() -> Result<Vec<ClusterEntry>> {
     Ok(clusters)
 }
 
+/// Start time of a running (non-zombie) process, in clock ticks since boot; where there is no
+/// `/proc` (macOS) 0 for any process that exists, so a recycled pid is not told apart.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn process_start_ticks(pid: u32) -> Option<u64> {
+    // SAFETY: kill with signal 0 only checks that the process exists.
+    (unsafe { libc::kill(pid as libc::pid_t, 0) } == 0).then_some(0)
+}
+
 /// Start time of a running (non-zombie) process, in clock ticks since boot.
+#[cfg(target_os = "linux")]
 pub(crate) fn process_start_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name, which is in parentheses and may hold spaces.

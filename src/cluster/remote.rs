@@ -5,10 +5,10 @@ use std::marker::PhantomData;
 
 use crate::backends::Kernel;
 
-/// A kernel as the cluster knows it: the **name** of code compiled into the engine program,
-/// with its input and output types. It holds no code, so it cannot be run in this process, and
-/// a closure cannot be made into one: engines are separate programs started before the cell
-/// that would write the closure, so they run only what was compiled into them.
+/// A kernel as the cluster knows it: the **name** of one of the engines' kernels
+/// ([`KernelRegistry`](super::KernelRegistry)), with its input and output types. It holds no
+/// code, so it cannot be run in this process. To run a function of your own, map it directly
+/// (`view.map_sync(f, inputs)`); named kernels are what engine programs of their own serve.
 ///
 /// The engines check the name and both type names when a map starts; an unknown name is an
 /// error that lists the kernels they have.
@@ -20,9 +20,9 @@ use crate::backends::Kernel;
 ///
 /// let cluster = Cluster::start(1)?;
 /// let square = Remote::<u32, u32>::named("random-square");
-/// assert_eq!(cluster.direct().apply(0, &square, &4)?, 49);
+/// assert_eq!(cluster.engine(0).run(&square, &4)?, 49);
 /// let cube = Remote::<u64, u64>::named("cube");
-/// let err = cluster.load_balanced().map(&cube, &[2]).unwrap_err();
+/// let err = cluster.load_balanced().run(&cube, &[2]).unwrap_err();
 /// assert!(err.to_string().contains("no kernel named \"cube\""));
 /// # Ok::<(), parlab::Error>(())
 /// ```
