@@ -1,12 +1,13 @@
-//! Density histograms with an optional analytic curve on top.
+//! Density histograms with analytic curves on top.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Chart, DrawResult};
 
-/// A histogram scaled as a probability density (bar areas sum to 1), optionally against an
-/// analytic density curve, with a legend.
+/// A histogram scaled as a probability density (bar areas sum to 1), against any number of
+/// analytic density curves (the first solid red, the others dashed in other colours), with a
+/// legend.
 ///
 /// # Examples
 ///
@@ -20,7 +21,7 @@ use super::{Chart, DrawResult};
 ///     sample_label: "samples".into(),
 ///     samples: (0..1000).map(|i| f64::from(i) / 1000.0).collect(),
 ///     bins: 10,
-///     curve: Some(("1".into(), vec![(0.0, 1.0), (1.0, 1.0)])),
+///     curves: vec![("1".into(), vec![(0.0, 1.0), (1.0, 1.0)])],
 /// };
 /// let (width, heights) = chart.densities();
 /// assert_eq!(heights.len(), 10);
@@ -43,11 +44,28 @@ pub struct Histogram {
     pub samples: Vec<f64>,
     /// Number of bins between 0 and the largest sample.
     pub bins: usize,
-    /// Legend entry and `(x, density)` points of the analytic curve.
-    pub curve: Option<(String, Vec<(f64, f64)>)>,
+    /// Legend entry and `(x, density)` points of each analytic curve.
+    pub curves: Vec<(String, Vec<(f64, f64)>)>,
 }
 
 impl Histogram {
+    /// The histogram with `label` as the bars' legend entry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::gas::{speeds, GasParams};
+    /// use parlab::plot::warm_up_histogram;
+    ///
+    /// let params = GasParams::default();
+    /// let chart = warm_up_histogram(&params, &speeds(&params, 1000), 20).labelled("my_speeds");
+    /// assert_eq!(chart.sample_label, "my_speeds");
+    /// ```
+    pub fn labelled(mut self, label: impl Into<String>) -> Self {
+        self.sample_label = label.into();
+        self
+    }
+
     /// Bin width and the density of each bin (count / (n × width)), bins starting at 0.
     pub fn densities(&self) -> (f64, Vec<f64>) {
         let bins = self.bins.max(1);
@@ -73,14 +91,11 @@ impl Chart for Histogram {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         area.fill(&WHITE)?;
         let (width, heights) = self.densities();
-        let curve = self.curve.as_ref();
-        let curve_points = curve.map(|c| c.1.as_slice()).unwrap_or_default();
-        let x_max = curve_points
-            .iter()
+        let curve_points = || self.curves.iter().flat_map(|c| c.1.iter());
+        let x_max = curve_points()
             .map(|p| p.0)
             .fold(width * heights.len() as f64, f64::max);
-        let y_max = curve_points
-            .iter()
+        let y_max = curve_points()
             .map(|p| p.1)
             .chain(heights.iter().copied())
             .filter(|v| v.is_finite())
@@ -115,11 +130,21 @@ impl Chart for Histogram {
             }))?
             .label(&self.sample_label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], fill.filled()));
-        if let Some((label, points)) = curve {
-            chart
-                .draw_series(LineSeries::new(points.iter().copied(), RED.stroke_width(3)))?
-                .label(label)
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED.stroke_width(3)));
+        for (i, (label, points)) in self.curves.iter().enumerate() {
+            let points = points.iter().copied();
+            if i == 0 {
+                chart
+                    .draw_series(LineSeries::new(points, RED.stroke_width(3)))?
+                    .label(label)
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED.stroke_width(3)));
+            } else {
+                let colour = [RGBColor(40, 40, 40), RGBColor(130, 40, 160)][(i - 1) % 2];
+                let style = colour.stroke_width(3);
+                chart
+                    .draw_series(DashedLineSeries::new(points, 10, 6, style))?
+                    .label(label)
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 8, y)], style));
+            }
         }
         chart
             .configure_series_labels()
