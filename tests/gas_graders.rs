@@ -364,7 +364,7 @@ fn check_gas_passes_the_reference_and_fails_each_slip() {
             ],
         ),
         (gas_fixed_seed, &["reproducible"]),
-        (gas_every_step, &["one path per particle"]),
+        (gas_every_step, &["one path per particle", "inside the box"]),
     ];
     for (f, failed) in slips {
         let report = check_gas(f, &run);

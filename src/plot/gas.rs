@@ -40,7 +40,7 @@ fn speed_histogram(params: &GasParams, speeds: Vec<f64>, bins: usize) -> Histogr
     };
     Histogram {
         title: format!(
-            "2-D Maxwell–Boltzmann speeds: m = {} u, T = {} K ({} samples)",
+            "Speeds against the Maxwell–Boltzmann curves: m = {} u, T = {} K ({} samples)",
             params.mass_amu,
             params.temperature,
             speeds.len()

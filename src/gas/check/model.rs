@@ -10,6 +10,12 @@ use crate::gas::{GasParams, NITROGEN_AMU};
 /// params.recording_interval()` (1 up to 1000 steps), for `k = 0..=params.steps / every`.
 pub type Model = fn(&GasParams) -> Vec<Vec<(f64, f64)>>;
 
+/// Paths, as a [`Model`] returns them.
+type Paths = Vec<Vec<(f64, f64)>>;
+
+/// A check of one case's paths: the failure, if any.
+type Judge = fn(&GasParams, &[Vec<(f64, f64)>]) -> Option<String>;
+
 /// Steps at each end of a path over which a particle's speed is measured (the longest
 /// displacement in a window: a step with a bounce is shorter, one without is `|v| dt`).
 const WINDOW: usize = 50;
@@ -127,7 +133,7 @@ const CHECKS: [(&str, &str); 6] = [
 /// ```
 pub fn check_gas(model: Model, run: &GasParams) -> Report {
     let cases = cases();
-    let mut paths: Vec<Option<Result<Vec<Vec<(f64, f64)>>, String>>> = vec![None; cases.len()];
+    let mut paths: Vec<Option<Result<Paths, String>>> = vec![None; cases.len()];
     let mut get = |c: usize| {
         paths[c]
             .get_or_insert_with(|| guarded("my_gas", || model(&cases[c])))
@@ -150,10 +156,10 @@ pub fn check_gas(model: Model, run: &GasParams) -> Report {
 
 /// Runs `judge` on the paths of each case in `which` that have the right shape.
 fn each(
-    get: &mut impl FnMut(usize) -> Result<Vec<Vec<(f64, f64)>>, String>,
+    get: &mut impl FnMut(usize) -> Result<Paths, String>,
     cases: &[GasParams],
     which: &[usize],
-    judge: fn(&GasParams, &[Vec<(f64, f64)>]) -> Option<String>,
+    judge: Judge,
 ) -> Outcome {
     let mut tried = 0;
     for &c in which {
@@ -233,7 +239,8 @@ fn energy(p: &GasParams, paths: &[Vec<(f64, f64)>]) -> Option<String> {
     let (dt, s) = (p.time_step(), p.steps);
     for (i, path) in paths.iter().enumerate() {
         let (first, last) = (speed(path, 0..WINDOW, dt), speed(path, s - WINDOW..s, dt));
-        if !((last - first).abs() <= 1e-9 * first) {
+        // A NaN speed fails too.
+        if (last - first).abs() > 1e-9 * first || last.is_nan() || first.is_nan() {
             return Some(format!(
                 "{}: particle {i} moves at {} m/s over its first {WINDOW} steps and at {} m/s \
                  over its last {WINDOW} (speeds read as the longest step / dt): an elastic wall \
@@ -280,7 +287,7 @@ fn speeds(p: &GasParams, paths: &[Vec<(f64, f64)>]) -> Option<String> {
 fn reproducible(
     model: Model,
     case: &GasParams,
-    get: &mut impl FnMut(usize) -> Result<Vec<Vec<(f64, f64)>>, String>,
+    get: &mut impl FnMut(usize) -> Result<Paths, String>,
 ) -> Outcome {
     let other = GasParams {
         seed: case.seed + 1,

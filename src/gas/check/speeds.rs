@@ -113,7 +113,7 @@ fn shape(f: Sampler) -> Outcome {
         if let Some((i, x)) = v
             .iter()
             .enumerate()
-            .find(|(_, x)| !(**x >= 0.0) || !x.is_finite())
+            .find(|(_, x)| !x.is_finite() || x.is_sign_negative() && **x != 0.0)
         {
             return (tried, Some(format!("{case}: speed {i} is {x}")));
         }

@@ -132,7 +132,10 @@ fn kept(particles: &[Particle], speeds: &[f64]) -> Option<String> {
         .iter()
         .zip(speeds)
         .enumerate()
-        .find(|(_, (p, v))| !((p.speed() - **v).abs() <= 1e-12 * **v))
+        .find(|(_, (p, v))| {
+            let gap = (p.speed() - **v).abs();
+            gap.is_nan() || gap > 1e-12 * **v
+        })
         .map(|(i, (p, v))| {
             format!(
                 "particle {i} was given speed {} m/s but has v = ({}, {}) m/s, speed {} m/s",
