@@ -462,4 +462,77 @@ fn the_warm_up_shows_the_histogram_against_both_curves() {
         }
         save(&chart, dir.join(format!("warm-up-{name}.png"))).unwrap();
     }
+    // Far-off samples leave the curves readable: speeds near 0 are cut at the top, speeds far
+    // above the curves are counted beyond the axis.
+    for (name, f, says) in [
+        ("unscaled", unscaled as Sampler, "(bars cut at the top)"),
+        ("mass-in-u", mass_in_u, "(100000 beyond the axis)"),
+    ] {
+        let sample = f(100_000, params.mass(), params.temperature, 1);
+        let chart = warm_up_histogram(&params, &sample, 50).labelled(name);
+        let picture = svg(&chart).unwrap();
+        assert!(picture.as_str().contains(says), "{name}");
+        assert!(picture.as_str().contains("2-D M–B"), "{name}");
+        save(&chart, dir.join(format!("warm-up-{name}.png"))).unwrap();
+    }
+}
+
+/// The report a student reads for a wrong and a right answer of each part, as the notebook's
+/// skeletons and solutions give them (printed for `--nocapture`; the summaries are asserted).
+#[test]
+fn each_grader_reports_a_skeleton_and_a_solution() {
+    fn skeleton_speeds(n: usize, _mass: f64, _temperature: f64, seed: u64) -> Vec<f64> {
+        scaled_chi(2, 1.0, n, seed)
+    }
+    fn skeleton_start(speeds: &[f64], side: f64, _seed: u64) -> Vec<Particle> {
+        let centre = |&v: &f64| Particle {
+            x: 0.5 * side,
+            y: 0.5 * side,
+            vx: v,
+            vy: 0.0,
+        };
+        speeds.iter().map(centre).collect()
+    }
+    fn skeleton_gas(_params: &GasParams) -> Vec<Vec<(f64, f64)>> {
+        Vec::new()
+    }
+    let run = GasParams::default();
+    let reports = [
+        (
+            check_speeds(skeleton_speeds),
+            "Your speed sampler passes 2 of 4 checks.",
+        ),
+        (
+            check_speeds(reference::speeds),
+            "Your speed sampler passes all 4 checks.",
+        ),
+        (
+            check_start(skeleton_start),
+            "Your start passes 3 of 6 checks.",
+        ),
+        (
+            check_start(reference::start),
+            "Your start passes all 6 checks.",
+        ),
+        (
+            check_step(no_walls),
+            "Your step function passes 1 of 5 checks.",
+        ),
+        (
+            check_step(step_particle),
+            "Your step function passes all 5 checks.",
+        ),
+        (
+            check_gas(skeleton_gas, &run),
+            "Your model of the gas passes 0 of 6 checks.",
+        ),
+        (
+            check_gas(reference::gas, &run),
+            "Your model of the gas passes all 6 checks.",
+        ),
+    ];
+    for (report, summary) in reports {
+        println!("{report}\n");
+        assert!(report.to_string().starts_with(summary), "{report}");
+    }
 }

@@ -40,10 +40,12 @@ fn speed_histogram(params: &GasParams, speeds: Vec<f64>, bins: usize) -> Histogr
     };
     Histogram {
         title: format!(
-            "Speeds against the Maxwell–Boltzmann curves: m = {} u, T = {} K ({} samples)",
+            "{} speeds, mean {} m/s, against the M–B curves (m = {} u, T = {} K: 2-D mean {:.0} m/s)",
+            speeds.len(),
+            mean_text(&speeds),
             params.mass_amu,
             params.temperature,
-            speeds.len()
+            params.mean_speed_theory()
         ),
         x_label: "speed v (m/s)".into(),
         y_label: "probability density (s/m)".into(),
@@ -89,6 +91,16 @@ pub fn trajectories(paths: &[Vec<(f64, f64)>], params: &GasParams) -> Trajectori
         ),
         side: params.box_side,
         paths: paths.to_vec(),
+    }
+}
+
+/// The mean of `speeds` with 4 significant digits (scientific notation when far from 1 m/s).
+fn mean_text(speeds: &[f64]) -> String {
+    let mean = speeds.iter().sum::<f64>() / speeds.len().max(1) as f64;
+    if mean != 0.0 && mean.is_finite() && !(0.1..1e5).contains(&mean.abs()) {
+        format!("{mean:.3e}")
+    } else {
+        format!("{mean:.4}")
     }
 }
 
