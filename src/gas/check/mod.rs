@@ -106,6 +106,16 @@ fn short(x: f64) -> String {
     }
 }
 
+/// A fraction as a percentage with 3 significant digits (0.01 % and below as "< 0.01 %").
+fn percent(fraction: f64) -> String {
+    let p = 100.0 * fraction;
+    if p > 0.0 && p < 0.01 {
+        "< 0.01 %".to_string()
+    } else {
+        format!("{} %", short(p))
+    }
+}
+
 fn message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()

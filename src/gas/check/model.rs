@@ -2,7 +2,7 @@
 //! the run, inside the box, with elastic walls and Maxwell–Boltzmann speeds.
 
 use super::stat::{ks, SIGNIFICANCE};
-use super::{guarded, n, report, short, Outcome, Report};
+use super::{guarded, n, percent, report, short, Outcome, Report};
 use crate::gas::{GasParams, NITROGEN_AMU};
 
 /// A model of the gas: `params -> paths`, where `paths[i][k]` is the position `(x, y)` (m) of
@@ -193,7 +193,12 @@ fn describe(p: &GasParams) -> String {
 
 fn shape(p: &GasParams, paths: &[Vec<(f64, f64)>]) -> Option<String> {
     if paths.len() != p.particles {
-        return Some(format!("{}: {} paths", describe(p), paths.len()));
+        return Some(format!(
+            "{}: {} paths for {} particles",
+            describe(p),
+            paths.len(),
+            p.particles
+        ));
     }
     let every = p.recording_interval();
     let frames = p.steps / every + 1;
@@ -271,12 +276,13 @@ fn speeds(p: &GasParams, paths: &[Vec<(f64, f64)>]) -> Option<String> {
     (test.p_value < SIGNIFICANCE).then(|| {
         let mean = v.iter().sum::<f64>() / v.len() as f64;
         format!(
-            "{}: the fraction of particles slower than {} m/s differs from 1 - exp(-mv²/2kT) by \
-             {} (Kolmogorov–Smirnov p = {:.1e}); mean speed {} m/s, sqrt(πkT/2m) = {} m/s \
+            "{}: {} of the particles are slower than {} m/s, where P(v) puts {} \
+             (Kolmogorov–Smirnov p = {:.1e}); mean speed {} m/s, sqrt(πkT/2m) = {} m/s \
              (check_speeds tests the sampler alone)",
             describe(p),
+            percent(test.fraction),
             short(test.at),
-            short(test.distance),
+            percent(test.expected),
             test.p_value,
             short(mean),
             short(p.mean_speed_theory())
@@ -303,7 +309,9 @@ fn reproducible(
         (Ok(a), Ok(b), Ok(c)) => (a, b, c),
         (Err(why), ..) | (_, Err(why), _) | (.., Err(why)) => return (tried, Some(why)),
     };
-    let failure = if a != b {
+    let failure = if a.is_empty() {
+        Some(format!("{}: no paths to compare", describe(case)))
+    } else if a != b {
         Some(format!(
             "{}: two calls gave different paths: seed every generator from params.seed",
             describe(case)

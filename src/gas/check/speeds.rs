@@ -2,7 +2,7 @@
 //! distribution, for any mass and temperature.
 
 use super::stat::{ks, SIGNIFICANCE};
-use super::{guarded, n, report, short, Outcome, Report};
+use super::{guarded, n, percent, report, short, Outcome, Report};
 use crate::gas::{ATOMIC_MASS_UNIT, BOLTZMANN};
 
 /// A speed sampler: `(n, mass in kg, temperature in K, seed) -> n speeds in m/s`.
@@ -240,11 +240,12 @@ fn shape_failure(g: usize, v: &[f64]) -> Option<String> {
     });
     (test.p_value < SIGNIFICANCE).then(|| {
         format!(
-            "{}: the fraction of your speeds below {} m/s differs from 1 - exp(-mv²/2kT) there by \
-             {} (Kolmogorov–Smirnov p = {:.1e} < 1e-6)",
+            "{}: {} of your speeds are below {} m/s, where P(v) puts {} (Kolmogorov–Smirnov \
+             p = {:.1e} < 1e-6)",
             gas_case(g),
+            percent(test.fraction),
             short(test.at),
-            short(test.distance),
+            percent(test.expected),
             test.p_value
         )
     })

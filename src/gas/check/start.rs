@@ -4,7 +4,7 @@
 use std::f64::consts::TAU;
 
 use super::stat::{correlation, ks, SIGNIFICANCE};
-use super::{guarded, n, report, short, Outcome, Report};
+use super::{guarded, n, percent, report, short, Outcome, Report};
 use crate::gas::{speeds, GasParams, Particle};
 
 /// A start: `(speeds in m/s, box side in m, seed) -> one particle per speed`.
@@ -186,12 +186,12 @@ fn positions(p: &[Particle]) -> Option<String> {
         let test = ks(&values, uniform);
         if test.p_value < SIGNIFICANCE {
             return Some(format!(
-                "{SAMPLES} particles in a box of side {side} m, seed 21: the fraction with \
-                 {axis}/L below {} differs from {} by {} (Kolmogorov–Smirnov p = {:.1e}): \
-                 {axis} is not uniform over [0, L]",
+                "{SAMPLES} particles in a box of side {side} m, seed 21: {} of them have \
+                 {axis}/L at or below {}, where uniform positions put {} (Kolmogorov–Smirnov \
+                 p = {:.1e}): {axis} is not uniform over [0, L]",
+                percent(test.fraction),
                 short(test.at),
-                short(test.at.clamp(0.0, 1.0)),
-                short(test.distance),
+                percent(test.expected),
                 test.p_value
             ));
         }
@@ -216,11 +216,12 @@ fn directions(p: &[Particle]) -> Option<String> {
     let test = ks(&angles, |u| u.clamp(0.0, 1.0));
     (test.p_value < SIGNIFICANCE).then(|| {
         format!(
-            "{SAMPLES} particles, seed 21: the fraction moving at angles below {}° differs from \
-             {} by {} (Kolmogorov–Smirnov p = {:.1e}): directions are not uniform over the circle",
+            "{SAMPLES} particles, seed 21: {} of them move at angles (from the +x axis, \
+             counterclockwise) at or below {}°, where uniform directions put {} \
+             (Kolmogorov–Smirnov p = {:.1e}): directions are not uniform over the circle",
+            percent(test.fraction),
             short(360.0 * test.at),
-            short(test.at.clamp(0.0, 1.0)),
-            short(test.distance),
+            percent(test.expected),
             test.p_value
         )
     })

@@ -5,13 +5,17 @@
 /// in a million reports, a wrong one (on the graders' sample sizes) practically always.
 pub(super) const SIGNIFICANCE: f64 = 1e-6;
 
-/// The Kolmogorov–Smirnov test of `sample` against the distribution with CDF `cdf`.
+/// The Kolmogorov–Smirnov test of `sample` against the distribution with CDF `cdf`: where the
+/// sample's CDF and `cdf` are farthest apart, and the p-value of that distance.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Ks {
-    /// The largest distance between the sample's CDF and `cdf`.
-    pub(super) distance: f64,
     /// Where that distance is largest.
     pub(super) at: f64,
+    /// The fraction of the sample at or below `at` (the side of the step where the distance is
+    /// largest).
+    pub(super) fraction: f64,
+    /// `cdf(at)`: the fraction the distribution puts there.
+    pub(super) expected: f64,
     /// The probability of a distance at least this large if the sample follows `cdf`.
     pub(super) p_value: f64,
 }
@@ -24,17 +28,20 @@ pub(super) fn ks(sample: &[f64], cdf: impl Fn(f64) -> f64) -> Ks {
         .collect();
     sorted.sort_by(f64::total_cmp);
     let count = sorted.len() as f64;
-    let (mut distance, mut at) = (0.0, f64::NAN);
+    let (mut distance, mut at, mut fraction, mut expected) = (0.0, f64::NAN, 0.0, 0.0);
     for (i, &v) in sorted.iter().enumerate() {
         let f = cdf(v);
-        let gap = (f - i as f64 / count).max((i + 1) as f64 / count - f);
+        let (below, upto) = (i as f64 / count, (i + 1) as f64 / count);
+        let gap = (f - below).max(upto - f);
         if gap > distance || at.is_nan() {
-            (distance, at) = (gap, v);
+            let side = if f - below > upto - f { below } else { upto };
+            (distance, at, fraction, expected) = (gap, v, side, f);
         }
     }
     Ks {
-        distance,
         at,
+        fraction,
+        expected,
         p_value: kolmogorov_sf(count, distance),
     }
 }
@@ -100,7 +107,7 @@ mod test {
         assert!(ks(&grid, uniform).p_value > 0.99);
         let shifted: Vec<f64> = grid.iter().map(|x| x * 0.9).collect();
         let test = ks(&shifted, uniform);
-        assert!(test.p_value < 1e-12 && (test.distance - 0.1).abs() < 1e-3);
+        assert!(test.p_value < 1e-12 && ((test.fraction - test.expected).abs() - 0.1).abs() < 1e-3);
         assert!(ks(&[f64::NAN; 10], uniform).p_value < 1e-3);
     }
 
