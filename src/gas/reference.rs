@@ -82,7 +82,8 @@ pub fn start(speeds: &[f64], side: f64, seed: u64) -> Vec<Particle> {
 /// let path = reference::path(p, 1e-3, 1.0, 2, 1);
 /// assert_eq!(path.len(), 3);
 /// assert!((path[2].0 - 0.9).abs() < 1e-12); // 0.1 m to the wall and back
-/// assert_eq!(reference::path(p, 1e-4, 1.0, 20, 10), [path[0], path[1], path[2]]);
+/// let fine = reference::path(p, 1e-4, 1.0, 20, 1); // every step
+/// assert_eq!(reference::path(p, 1e-4, 1.0, 20, 10), [fine[0], fine[10], fine[20]]);
 /// ```
 pub fn path(p: Particle, dt: f64, side: f64, steps: usize, every: usize) -> Vec<(f64, f64)> {
     let every = every.max(1);

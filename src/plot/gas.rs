@@ -40,12 +40,12 @@ fn speed_histogram(params: &GasParams, speeds: Vec<f64>, bins: usize) -> Histogr
     };
     Histogram {
         title: format!(
-            "{} speeds, mean {} m/s, against the M–B curves (m = {} u, T = {} K: 2-D mean {:.0} m/s)",
+            "{} speeds: mean {} m/s (2-D M–B: {:.0} m/s) at m = {} u, T = {} K",
             speeds.len(),
             mean_text(&speeds),
+            params.mean_speed_theory(),
             params.mass_amu,
-            params.temperature,
-            params.mean_speed_theory()
+            params.temperature
         ),
         x_label: "speed v (m/s)".into(),
         y_label: "probability density (s/m)".into(),

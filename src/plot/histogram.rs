@@ -19,7 +19,7 @@ use super::{Chart, DrawResult};
 ///     x_label: "x".into(),
 ///     y_label: "density".into(),
 ///     sample_label: "samples".into(),
-///     samples: (0..1000).map(|i| f64::from(i) / 1000.0).collect(),
+///     samples: (0..1000).map(|i| (f64::from(i) + 0.5) / 1000.0).collect(),
 ///     bins: 10,
 ///     curves: vec![("1".into(), vec![(0.0, 1.0), (1.0, 1.0)])],
 /// };
@@ -154,7 +154,7 @@ impl Chart for Histogram {
         let y_max = if y_max > 0.0 { y_max * 1.12 } else { 1.0 };
         let cut = y_max / 1.12;
         let mut chart = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", 21))
+            .caption(&self.title, ("sans-serif", 19))
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(90)
