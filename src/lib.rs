@@ -26,7 +26,8 @@
 //! - [`gas`]: Exercise 1's physics, a collisionless 2-D thermal gas.
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart; forked worker processes (`multiprocess.Pool`,
-//!   `ProcessPoolExecutor`, `joblib.Parallel`) that work inside a notebook; task streams.
+//!   `ProcessPoolExecutor`, `joblib.Parallel`) that work inside a notebook; task streams. Each
+//!   maps your own function, `pool.map(random_square, 0..1_000_000)?`, or a library kernel.
 //! - [`cluster`]: long-lived engine processes, the `ipyparallel` counterpart, running named
 //!   kernels compiled into them.
 //! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
