@@ -10,8 +10,8 @@
 //! Exercise 1 itself is the student's to write, part by part, each with a grader that says
 //! check by check whether it is right: the speeds ([`check_speeds`]), the start
 //! ([`check_start`]), the step of one [`Particle`] ([`check_step`]) and the model of N particles
-//! ([`check_gas`]). [`reference`] holds the library's answers with the same signatures, and
-//! [`exercise`] everything the notebook's cells import. `workloads::simulate_with_step` runs the
+//! ([`check_gas`]). [`reference`](mod@reference) holds the library's answers with the same
+//! signatures, and [`exercise`] everything the notebook's cells import. `workloads::simulate_with_step` runs the
 //! library's fast gas with the student's step on any backend.
 //!
 //! This module is physics only: functions of data in, data out, with no backend, chart or

@@ -6,7 +6,7 @@
 //! |:--|:--|:--|:--|
 //! | speeds | `my_speeds(n, mass, temperature, seed)` | [`check_speeds`](super::check_speeds) | [`speeds`] |
 //! | start | `my_start(speeds, side, seed)` | [`check_start`](super::check_start) | [`start`] |
-//! | one step | `my_step(&mut p, dt, side)` | [`check_step`](super::check_step) | [`step_particle`](super::step_particle) |
+//! | one step | `my_step(&mut p, dt, side)` | [`check_step`](super::check_step) | [`step_particle`] |
 //! | one path | `my_path(p, dt, side, steps, every)` | (through the model's) | [`path`] |
 //! | the model | `my_gas(&params)` | [`check_gas`](super::check_gas) | [`gas`] |
 
