@@ -28,6 +28,7 @@ step "dashboard in headless chromium (scripts/browser)" bash scripts/browser/das
 # Executes every notebook in the evcxr kernel and checks key outputs (scripts/run_notebooks.py);
 # a compile error, a panic or a missing expected output fails the run.
 export PATH="$HOME/.cargo/bin:$PATH"
+step "exercise editions in sync (scripts/exercise_editions.py --check)" python3 scripts/exercise_editions.py --check
 step "notebooks (evcxr, headless)" "${PARLAB_VENV:-.venv}/bin/python" scripts/run_notebooks.py
 # Seconds per cell in the kernel JupyterLab starts (a benchmark: printed, not judged; issue 11's
 # goal is the `:dep` cell <= 10 s and the median other cell <= 1.5 s), then two kernels at once.

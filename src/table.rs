@@ -183,8 +183,9 @@ impl std::fmt::Display for Table {
     }
 }
 
-/// The module author's summary table (a 16-core laptop, Windows, Python): for the parlab
-/// backend named `backend`, the package it stands for and the author's times as printed there
+/// The module author's summary table (a laptop with 8 cores and 16 logical processors, Windows,
+/// Python): for the parlab backend named `backend`, the package it stands for and the author's
+/// times as printed there
 /// (seconds per 10^6 squares, seconds for the prime check), with the notes the table needs.
 /// `None` for backends the module's table has no row for (`threads`, `rayon`).
 ///
@@ -230,12 +231,13 @@ const fn author(
     }
 }
 
-/// The module's "Summary of Results" (16 cores), row by row, keyed by parlab backend.
+/// The module's "Summary of Results" (the author's laptop: 8 cores, 16 logical processors), row
+/// by row, keyed by parlab backend.
 pub const MODULE_AUTHOR: [AuthorRow; 7] = [
     author("sequential", "non-parallelized", "5.4", "28", ""),
-    author("thread-executor", "concurrent.futures", "43", "5.6", "ThreadPoolExecutor; the prime time ran in Spyder"),
+    author("thread-executor", "concurrent.futures", "43", "—", "ThreadPoolExecutor; the module timed the prime with ProcessPoolExecutor only (5.6 s, in Spyder)"),
     author("process-pool", "multiprocess", "2.4", "4.1", ""),
-    author("process-executor", "concurrent.futures", "312", "5.6", "ProcessPoolExecutor; the prime time ran in Spyder"),
+    author("process-executor", "concurrent.futures", "312", "5.6", "ProcessPoolExecutor; the prime time ran in Spyder (a script, not the notebook)"),
     author("joblib", "joblib", "5.9", "3.7", ""),
     author("cluster", "ipyparallel", "1.3", "1.8", "1.8 s is In[28], one subinterval on one engine; the whole check took 3.68 s"),
     author("dask", "dask", "67", "5.4", "67 is the bag: 10^4 seeds in 15 partitions (0.67 s); per task it was 728 (client.map) and 1300 (delayed)"),
@@ -246,7 +248,8 @@ pub const MODULE_AUTHOR: [AuthorRow; 7] = [
 pub struct BesideModule<'a>(&'a Table);
 
 impl Table {
-    /// This machine's rows beside the module author's (16 cores), for a notebook or a terminal.
+    /// This machine's rows beside the module author's (8 cores, 16 logical processors), for a
+    /// notebook or a terminal.
     ///
     /// # Examples
     ///
@@ -290,7 +293,7 @@ impl BesideModule<'_> {
         let workers = self.0.rows.iter().map(|r| r.workers).max().unwrap_or(0);
         let mut s = format!(
             "<table><tr><th></th><th colspan=\"2\">here ({workers} workers)</th>\
-             <th colspan=\"4\">the module's author (16 cores)</th></tr>\
+             <th colspan=\"4\">the module's author (8 cores, 16 logical processors)</th></tr>\
              <tr><th>backend</th><th>squaring (s per 10^6)</th><th>prime (s)</th>\
              <th>package</th><th>squaring (s per 10^6)</th><th>prime (s)</th><th>note</th></tr>"
         );

@@ -7,10 +7,12 @@
 //! ([`stats`]): exact energy conservation, every position inside the box, the speed
 //! distribution, the mean speed and the ideal-gas pressure.
 //!
-//! Exercise 1 itself, the step function for one [`Particle`], is the student's to write:
-//! [`check_step`] says check by check whether it is right, and
-//! `workloads::simulate_with_step` runs the gas with it on any
-//! backend; [`step_particle`] is the library's solution.
+//! Exercise 1 itself is the student's to write, part by part, each with a grader that says
+//! check by check whether it is right: the speeds ([`check_speeds`]), the start
+//! ([`check_start`]), the step of one [`Particle`] ([`check_step`]) and the model of N particles
+//! ([`check_gas`]). [`reference`](mod@reference) holds the library's answers with the same
+//! signatures, and [`exercise`] everything the notebook's cells import. `workloads::simulate_with_step` runs the
+//! library's fast gas with the student's step on any backend.
 //!
 //! This module is physics only: functions of data in, data out, with no backend, chart or
 //! command line in sight.
@@ -29,16 +31,23 @@
 
 mod block;
 mod check;
+pub mod exercise;
 pub mod motion;
 mod params;
 mod particle;
+pub mod reference;
 pub mod sample;
 pub mod stats;
 
 pub use block::{block_len, run_block, BlockOutcome, GasBlock, Trajectory, BLOCK};
-pub use check::{check_step, StepCheck, StepReport};
+pub use check::{
+    check_gas, check_speeds, check_start, check_step, Check, Model, Report, Sampler, Start,
+    StepCheck, StepReport,
+};
 pub use motion::{advance, fold, free_flight, step_axis, ChunkState, Folded, WallHits};
 pub use params::{GasParams, ATOMIC_MASS_UNIT, BOLTZMANN, NITROGEN_AMU};
 pub use particle::{run_block_with, step_particle, Particle};
-pub use sample::{particle_rng, speed_cdf, speed_pdf, speed_quantile, speeds, Particles};
+pub use sample::{
+    particle_rng, speed_cdf, speed_pdf, speed_pdf_3d, speed_quantile, speeds, Particles,
+};
 pub use stats::{fit_test, kinetic_temperature, wall_pressure, FitTest};

@@ -201,3 +201,26 @@ pub fn speed_cdf(params: &GasParams, v: f64) -> f64 {
 pub fn speed_quantile(params: &GasParams, q: f64) -> f64 {
     params.speed_scale() * (-2.0 * (-q).ln_1p()).sqrt()
 }
+
+/// The 3-D Maxwell–Boltzmann density `4π v² (m/2πkT)^{3/2} exp(-mv²/2kT)`, per m/s: the curve
+/// Wikipedia plots (chi with 3 degrees of freedom scaled by `sqrt(kT/m)`), which is *not* the
+/// 2-D gas's [`speed_pdf`]. Drawn beside it in the warm-up figure.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{speed_pdf_3d, GasParams};
+///
+/// let params = GasParams::default();
+/// // The 3-D mode is at sqrt(2kT/m), about 422 m/s for N2 at 300 K.
+/// let mode = (2.0f64).sqrt() * params.speed_scale();
+/// assert!(speed_pdf_3d(&params, mode) > speed_pdf_3d(&params, 0.98 * mode));
+/// assert!(speed_pdf_3d(&params, mode) > speed_pdf_3d(&params, 1.02 * mode));
+/// ```
+pub fn speed_pdf_3d(params: &GasParams, v: f64) -> f64 {
+    if v < 0.0 {
+        return 0.0;
+    }
+    let a = params.mass() / params.kt();
+    (2.0 / std::f64::consts::PI).sqrt() * a.powf(1.5) * v * v * (-0.5 * a * v * v).exp()
+}

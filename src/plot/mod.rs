@@ -33,7 +33,7 @@ mod trajectories;
 
 pub use bars::BarChart;
 pub use cpu::Stacked;
-pub use gas::warm_up_histogram;
+pub use gas::{trajectories, warm_up_histogram};
 pub use histogram::Histogram;
 pub use task_stream::MERGE_ABOVE;
 pub use trajectories::{simplify, Trajectories};

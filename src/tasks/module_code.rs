@@ -2,9 +2,11 @@
 //!
 //! `subint_limits(num, num_cores)` steps from 3 in strides of `ceil(sqrt(num) / num_cores)` and
 //! `is_primeP(n, a, b)` widens even limits to odd ones. For small `n` the strides run past
-//! `sqrt(n)` up to `n` itself, so `n` is "found" to divide itself: with 16 workers the module
-//! reports 7, 11 and 13 as not prime. Use [`subinterval_limits`](super::subinterval_limits)
-//! instead; these functions exist for the notebooks and the tests.
+//! `sqrt(n)` up to `n` itself, so `n` is "found" to divide itself: with 16 workers the stride
+//! is 1 for every `n` up to 256, the widened subintervals test every odd divisor from 3 to 17,
+//! and the module reports 3, 5, 7, 11, 13 and 17 as not prime (every odd prime up to 17). Use
+//! [`subinterval_limits`](super::subinterval_limits) instead; these functions exist for the
+//! notebooks and the tests.
 
 /// The module's `subint_limits`: `(a, b)` pairs, as the Python code builds them.
 ///

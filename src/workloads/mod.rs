@@ -34,7 +34,7 @@ pub use kernels::{engine_kernels, RandomSquare};
 pub use kinds::{AnyBackend, BackendKind, Target};
 pub use primes::{check_prime, check_prime_with, IsPrimeWords, Method, PrimeAnswer};
 pub use squares::{squares, squares_io, squares_io_with, squares_with, Dots, SquaresRun};
-pub use student_step::{simulate_with_step, simulate_with_step_options};
+pub use student_step::{gas_paths_on, simulate_with_step, simulate_with_step_options};
 
 #[cfg(test)]
 mod test;

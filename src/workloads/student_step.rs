@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::gas::{blocks, mapped_run, GasRun};
-use crate::backends::{Backend, Kernel, MapOptions};
-use crate::gas::{run_block_with, BlockOutcome, GasBlock, GasParams, Particle};
+use crate::backends::{Backend, Kernel, MapOptions, RayonPool};
+use crate::gas::{reference, run_block_with, BlockOutcome, GasBlock, GasParams, Particle};
 use crate::{Error, Result};
 
 #[cfg(doc)]
@@ -131,4 +131,45 @@ where
     fn name(&self) -> &str {
         "gas with your step function"
     }
+}
+
+/// The library's model of Exercise 1 ([`reference::gas`](crate::gas::reference::gas)) with
+/// its particles split over `pool`'s workers, one particle's path per task: what the
+/// exercise's part (b) asks the student to write (`my_gas_parallel`), for a notebook cell to use
+/// while theirs is not done. The paths are identical to `reference::gas(params)`.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`](crate::Error::InvalidInput) for bad parameters (see
+/// [`GasParams::check`]); [`Error::Backend`] when the pool's threads cannot start.
+///
+/// # Examples
+///
+/// ```
+/// use parlab::gas::{reference, GasParams};
+/// use parlab::prelude::*;
+/// use parlab::workloads::gas_paths_on;
+///
+/// let params = GasParams { particles: 50, steps: 300, ..GasParams::default() };
+/// assert_eq!(gas_paths_on(&RayonPool::new(2)?, &params)?, reference::gas(&params));
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn gas_paths_on(pool: &RayonPool, params: &GasParams) -> Result<Vec<Vec<(f64, f64)>>> {
+    use rayon::prelude::*;
+    params.check()?;
+    let speeds = reference::speeds(
+        params.particles,
+        params.mass(),
+        params.temperature,
+        params.seed,
+    );
+    let start = reference::start(&speeds, params.box_side, reference::start_seed(params.seed));
+    let (dt, side, steps) = (params.time_step(), params.box_side, params.steps);
+    let every = params.recording_interval();
+    pool.install(|| {
+        start
+            .into_par_iter()
+            .map(|p| reference::path(p, dt, side, steps, every))
+            .collect()
+    })
 }

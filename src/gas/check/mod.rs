@@ -1,109 +1,68 @@
-//! [`check_step`]: whether a student's step function moves a particle right, check by check.
+//! The graders of Exercise 1, one per part the student writes, each returning a [`Report`]
+//! that says check by check whether the part is right and names the first failing case:
+//! [`check_speeds`] (the 2-D Maxwell–Boltzmann sampler), [`check_start`] (random positions and
+//! directions), [`check_step`] (one time step with elastic walls) and [`check_gas`] (the model of
+//! N particles recorded over a span of time).
+//!
+//! A grader runs the student's function inside `catch_unwind`: a panic (a `todo!()`, say) fails
+//! the check with its message instead of stopping the notebook. Every case is seeded, so a report
+//! is reproducible; the statistical checks fail a right answer with a probability below 10⁻⁶.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::{free_flight, Particle};
-
 mod cases;
+mod model;
 mod report;
+mod speeds;
+mod start;
+mod stat;
+mod step;
 
-use cases::{bounce_cases, edge_cases, ordinary_cases, Case};
-pub use report::{StepCheck, StepReport};
+pub use model::{check_gas, Model};
+pub use report::{Check, Report, StepCheck, StepReport};
+pub use speeds::{check_speeds, Sampler};
+pub use start::{check_start, Start};
+pub use step::check_step;
 
-/// Relative tolerance of the comparisons with the closed form (positions in box sides,
-/// velocities in speeds): far above rounding, far below any mistake.
-const TOLERANCE: f64 = 1e-9;
+/// How a failure caused by a panic reads.
+const PANICKED: &str = "panicked";
 
-/// The five checks, in the order they are reported.
-const CHECKS: [(&str, &str); 5] = [
-    (
-        "stays in the box",
-        "after every step the particle is inside [0, L]² (ordinary steps: |v| dt < L/2)",
-    ),
-    (
-        "energy conserved",
-        "the speed is the same after every step: elastic walls change only the direction",
-    ),
-    (
-        "agrees with free flight",
-        "after k steps the particle is where free flight for k dt, reflected at the walls, puts it",
-    ),
-    (
-        "several bounces in one step",
-        "a particle that crosses the box more than once in one step (|v| dt up to 10 L) lands right",
-    ),
-    (
-        "at rest or on a wall",
-        "particles at rest, on a wall or in a corner, moving in, out or along it, stay right",
-    ),
-];
-
-/// Which properties a check asks of every step.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Property {
-    Inside,
-    Energy,
-    FreeFlight,
+/// Runs `f`, turning a panic into the text of a failing case.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f))
+        .map_err(|panic| format!("{what} {PANICKED}: {}", message(&*panic)))
 }
 
-/// Checks a step function `step(&mut particle, dt, side)` of Exercise 1 against the physics:
-/// the particle stays in the box, keeps its energy, agrees with closed-form free flight with
-/// reflections ([`free_flight`]), lands right after several bounces in one step, and handles
-/// particles at rest or on a wall. Each check reports the first case that fails; a panic in the
-/// step function (a `todo!()`, say) fails the check with its message instead of stopping the
-/// caller. Cases are fixed (seeded), so a report is reproducible.
-///
-/// A panic is reported once, on stderr, by the usual panic hook (parlab leaves the process's
-/// hook alone); the checks after the one that panicked are not run and say so.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::gas::{check_step, step_particle, Particle};
-///
-/// assert!(check_step(step_particle).passed());
-///
-/// // Forgot the walls: flies straight through them.
-/// let no_walls = |p: &mut Particle, dt: f64, _side: f64| {
-///     p.x += p.vx * dt;
-///     p.y += p.vy * dt;
-/// };
-/// let report = check_step(no_walls);
-/// assert!(!report.passed());
-/// assert!(report.failed().contains(&"stays in the box"));
-/// assert!(report.check("energy conserved").unwrap().passed());
-/// println!("{report}");
-/// ```
-pub fn check_step<S>(step: S) -> StepReport
-where
-    S: Fn(&mut Particle, f64, f64) + Sync,
-{
-    let ordinary = ordinary_cases();
-    let groups: [(&[Case], &[Property]); 5] = [
-        (&ordinary, &[Property::Inside]),
-        (&ordinary, &[Property::Energy]),
-        (&ordinary, &[Property::FreeFlight]),
-        (&bounce_cases(), &ALL),
-        (&edge_cases(), &ALL),
-    ];
+/// One check's outcome before it is named: (cases tried, the first failure).
+type Outcome = (usize, Option<String>);
+
+/// Builds a report from `(name, what)` pairs and their outcomes; once a check fails because the
+/// student's code panicked, the checks after it are not run and say so (the panic hook has
+/// already printed the message once).
+fn report(
+    subject: &'static str,
+    unit: &'static str,
+    checks: &[(&'static str, &'static str)],
+    mut run: impl FnMut(usize) -> Outcome,
+) -> Report {
     let mut panicked: Option<&str> = None;
-    let checks = CHECKS
+    let checks = checks
         .iter()
-        .zip(groups)
-        .map(|(&(name, what), (cases, properties))| {
+        .enumerate()
+        .map(|(i, &(name, what))| {
             let (cases, failure) = match panicked {
                 Some(first) => (
                     0,
                     Some(format!(
-                        "not run: the step function panicked in \"{first}\" (see above)"
+                        "not run: your function panicked in \"{first}\" (see above)"
                     )),
                 ),
-                None => verify(&step, cases, properties),
+                None => run(i),
             };
-            if panicked.is_none() && failure.as_deref().is_some_and(|f| f.contains(PANICKED)) {
-                panicked = Some(name);
+            if failure.as_deref().is_some_and(|f| f.contains(PANICKED)) {
+                panicked.get_or_insert(name);
             }
-            StepCheck {
+            Check {
                 name,
                 what,
                 cases,
@@ -111,132 +70,15 @@ where
             }
         })
         .collect();
-    StepReport { checks }
-}
-
-/// How a failure caused by a panic starts.
-const PANICKED: &str = "the step function panicked";
-
-const ALL: [Property; 3] = [Property::Inside, Property::Energy, Property::FreeFlight];
-
-/// Runs every case until the first failure: (particle-steps tried, the failure).
-fn verify<S>(step: &S, cases: &[Case], properties: &[Property]) -> (usize, Option<String>)
-where
-    S: Fn(&mut Particle, f64, f64),
-{
-    let mut tried = 0;
-    for case in cases {
-        let mut p = case.start;
-        for k in 1..=case.steps {
-            tried += 1;
-            let before = p;
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| step(&mut p, case.dt, case.side)))
-            {
-                let why = format!("{PANICKED}: {}", message(&*panic));
-                return (tried, Some(describe(case, k, &before, why)));
-            }
-            for property in properties {
-                if let Some(why) = violation(*property, case, k, &p) {
-                    return (tried, Some(describe(case, k, &before, why)));
-                }
-            }
-        }
+    Report {
+        subject,
+        unit,
+        checks,
     }
-    (tried, None)
-}
-
-/// What is wrong with `p`, the state after step `k` of `case`, as far as `property` goes.
-fn violation(property: Property, case: &Case, k: usize, p: &Particle) -> Option<String> {
-    let (side, s) = (case.side, case.start);
-    match property {
-        Property::Inside => {
-            let inside = |c: f64| (0.0..=side).contains(&c);
-            (!(inside(p.x) && inside(p.y))).then(|| {
-                format!(
-                    "it ended at (x, y) = ({}, {}), outside the box [0, {side}]²",
-                    n(p.x),
-                    n(p.y)
-                )
-            })
-        }
-        Property::Energy => {
-            let (v0, v) = (s.vx * s.vx + s.vy * s.vy, p.vx * p.vx + p.vy * p.vy);
-            // A NaN speed fails too: the comparison is then false.
-            let kept = (v - v0).abs() <= 1e-12 * v0;
-            (!kept).then(|| {
-                format!(
-                    "its speed changed from {} to {} m/s (kinetic energy ∝ speed²)",
-                    n(s.speed()),
-                    n(p.speed())
-                )
-            })
-        }
-        Property::FreeFlight => {
-            let t = k as f64 * case.dt;
-            let (x, vx) = free_flight(s.x, s.vx, t, side);
-            let (y, vy) = free_flight(s.y, s.vy, t, side);
-            let speed = s.speed();
-            let ok = close(p.x, x, side)
-                && close(p.y, y, side)
-                && velocity_ok(p.vx, vx, x, side, speed)
-                && velocity_ok(p.vy, vy, y, side, speed);
-            (!ok).then(|| {
-                format!(
-                    "it is at (x, y) = ({}, {}) with v = ({}, {}); free flight with reflections \
-                     puts it at ({}, {}) with v = ({}, {})",
-                    n(p.x),
-                    n(p.y),
-                    n(p.vx),
-                    n(p.vy),
-                    n(x),
-                    n(y),
-                    n(vx),
-                    n(vy)
-                )
-            })
-        }
-    }
-}
-
-fn close(a: f64, b: f64, scale: f64) -> bool {
-    (a - b).abs() <= TOLERANCE * scale
-}
-
-/// `v` agrees with the closed form's `v_ref`; on a wall either sign will do (whether a particle
-/// exactly on the wall has bounced yet is a convention).
-fn velocity_ok(v: f64, v_ref: f64, x_ref: f64, side: f64, speed: f64) -> bool {
-    let scale = speed.max(f64::MIN_POSITIVE);
-    let on_wall = close(x_ref, 0.0, side) || close(x_ref, side, side);
-    close(v, v_ref, scale) || (on_wall && close(v, -v_ref, scale))
-}
-
-fn describe(case: &Case, k: usize, before: &Particle, why: String) -> String {
-    let s = case.start;
-    let from = if k > 1 {
-        format!(
-            " (before it: (x, y) = ({}, {}), v = ({}, {}))",
-            n(before.x),
-            n(before.y),
-            n(before.vx),
-            n(before.vy)
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "a particle starting at (x, y) = ({}, {}) m with v = ({}, {}) m/s, dt = {:e} s, L = {} m: \
-         after step {k}{from} {why}",
-        n(s.x),
-        n(s.y),
-        n(s.vx),
-        n(s.vy),
-        case.dt,
-        case.side
-    )
 }
 
 /// `x` with 10 significant digits, trailing zeros dropped: enough to see a difference the
-/// checks flag (they allow 1e-9 of a box side), short enough to read.
+/// checks flag, short enough to read.
 fn n(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
@@ -247,6 +89,30 @@ fn n(x: f64) -> String {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
+    }
+}
+
+/// `x` with 4 significant digits, in scientific notation when it is very large or small.
+fn short(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-3..1e6).contains(&x.abs()) {
+        format!("{x:.3e}")
+    } else {
+        let decimals = if x == 0.0 || !x.is_finite() {
+            0
+        } else {
+            (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize
+        };
+        format!("{x:.decimals$}")
+    }
+}
+
+/// A fraction as a percentage with 3 significant digits (0.01 % and below as "< 0.01 %").
+fn percent(fraction: f64) -> String {
+    let p = 100.0 * fraction;
+    if p > 0.0 && p < 0.01 {
+        "< 0.01 %".to_string()
+    } else {
+        format!("{} %", short(p))
     }
 }
 
