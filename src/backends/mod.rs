@@ -55,7 +55,7 @@ pub use future::Future;
 pub use joblib::{Parallel, Prefer};
 pub use meter::{Meter, MeterReading};
 pub(crate) use observe::Report;
-pub use observe::{watched_at, MapEvent, MapFeed, FEED_VAR, FLUSH_INTERVAL};
+pub use observe::{feed_path, watched_at, MapEvent, MapFeed, FLUSH_INTERVAL};
 pub use process_executor::ProcessExecutor;
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;
