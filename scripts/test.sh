@@ -12,6 +12,19 @@ step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --all-targets -- -D warnings
 step "cargo clippy --no-default-features" cargo clippy --all-targets --no-default-features -- -D warnings
 step "cargo test (unit, integration, doc)" cargo test --release
+# macOS without a Mac: type-check the library (and the programs, default features) for both Apple
+# targets, std built from the rust-src component. Nothing is linked or run here; see README.
+apple_check() {
+  local target
+  for target in aarch64-apple-darwin x86_64-apple-darwin; do
+    echo "-- $target, --no-default-features (what notebooks build):"
+    RUSTC_BOOTSTRAP=1 cargo check -Zbuild-std=std,panic_abort --target "$target" --lib \
+      --no-default-features
+    echo "-- $target, default features (the parlab program):"
+    RUSTC_BOOTSTRAP=1 cargo check -Zbuild-std=std,panic_abort --target "$target" --lib --bins
+  done
+}
+step "macOS type-check (aarch64 and x86_64-apple-darwin)" apple_check
 # Soak (500 process maps beside 4 threads that print and allocate) and chaos (200 maps with a
 # random worker or engine SIGKILLed), #[ignore]d in the quick suite: their figures (maps, kills,
 # lost results, hangs, children left) go to stderr; the noise threads' stdout to /dev/null.
