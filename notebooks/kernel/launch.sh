@@ -27,10 +27,16 @@ lock_fd() {
     python3 -c 'import fcntl, sys; fcntl.flock(int(sys.argv[1]), fcntl.LOCK_EX | fcntl.LOCK_NB)' "$1" 2>/dev/null
   fi
 }
+here=$(cd "$(dirname "$0")" && pwd)
 EVCXR=${PARLAB_EVCXR_JUPYTER:-@EVCXR_JUPYTER@}
 [ -x "$EVCXR" ] || EVCXR=$(command -v evcxr_jupyter)
 if [ -z "${EVCXR_TMPDIR:-}" ]; then
   base=${PARLAB_EVCXR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parlab/evcxr}
+  # Cargo reads .cargo/config.toml from the parent of every slot: the library and its
+  # dependencies stay at opt-level 2 whatever `:opt` a notebook sets for its cells.
+  mkdir -p "$base/.cargo"
+  cmp -s "$here/cargo-config.toml" "$base/.cargo/config.toml" ||
+    cp "$here/cargo-config.toml" "$base/.cargo/config.toml"
   for n in $(seq 0 63); do
     dir=$base/slot-$n
     mkdir -p "$dir"
