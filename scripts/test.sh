@@ -23,6 +23,9 @@ apple_check() {
     echo "-- $target, default features (the parlab program):"
     RUSTC_BOOTSTRAP=1 cargo check -Zbuild-std=std,panic_abort --target "$target" --lib --bins
   done
+  echo "-- aarch64-apple-darwin, --features gpu (wgpu on Metal):"
+  RUSTC_BOOTSTRAP=1 cargo check -Zbuild-std=std,panic_abort --target aarch64-apple-darwin --lib \
+    --no-default-features --features gpu
 }
 step "macOS type-check (aarch64 and x86_64-apple-darwin)" apple_check
 # Soak (500 process maps beside 4 threads that print and allocate) and chaos (200 maps with a
