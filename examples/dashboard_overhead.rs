@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use parlab::backends::{kernel, Backend, ProcessPool, RayonPool, FEED_VAR};
+use parlab::backends::{feed_path, kernel, Backend, ProcessPool, RayonPool};
 use parlab::gas::GasParams;
 use parlab::prelude::*;
 
@@ -126,9 +126,10 @@ fn main() -> parlab::Result<()> {
     ];
 
     // 1. What a reporting map pays: one dashboard with an open tab throughout; its feed is
-    //    switched off and on between runs, so both series share the same background.
+    //    switched off and on between runs (its socket renamed away and back), so both series
+    //    share the same background.
     let dash = parlab::dashboard::start()?;
-    let feed = std::env::var(FEED_VAR).unwrap_or_default();
+    let (feed, off) = (feed_path(), feed_path().with_extension("off"));
     let stop = Arc::new(AtomicBool::new(false));
     let tab = open_tab(&dash, Arc::clone(&stop));
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -139,9 +140,9 @@ fn main() -> parlab::Result<()> {
         run()?; // warm-up
         let (mut without, mut with) = (Vec::new(), Vec::new());
         for _ in 0..repeat {
-            std::env::remove_var(FEED_VAR);
+            std::fs::rename(&feed, &off).expect("feed socket"); // maps find no feed
             without.push(timed(run)?);
-            std::env::set_var(FEED_VAR, &feed);
+            std::fs::rename(&off, &feed).expect("feed socket");
             with.push(timed(run)?);
         }
         let wall = |v: &[(f64, f64)]| median(v.iter().map(|x| x.0).collect());

@@ -24,7 +24,14 @@ step "evcxr_jupyter kernel" evcxr_kernel
 VENV=${PARLAB_VENV:-.venv}
 python_venv() {
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  # pip runs again only when requirements.txt changed (so a second start needs no network).
+  local stamp="$VENV/.parlab-requirements"
+  if cmp -s notebooks/requirements.txt "$stamp"; then
+    echo "requirements already installed"
+    return
+  fi
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+  cp notebooks/requirements.txt "$stamp"
 }
 step "python venv ($VENV)" python_venv
 
@@ -37,7 +44,7 @@ parlab_kernel() {
   dir=$("$VENV/bin/jupyter" kernelspec list --json |
     "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["parlab"]["resource_dir"])')
   evcxr=$(command -v evcxr_jupyter || echo "$HOME/.cargo/bin/evcxr_jupyter")
-  sed -i "s|@EVCXR_JUPYTER@|$evcxr|" "$dir/launch.sh"
+  sed -i.orig "s|@EVCXR_JUPYTER@|$evcxr|" "$dir/launch.sh" && rm -f "$dir/launch.sh.orig" # GNU and BSD sed
   echo "kernel 'parlab' (Rust (parlab)) in $dir, running $evcxr"
 }
 step "jupyter kernel parlab" parlab_kernel

@@ -44,6 +44,8 @@ rust_components() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first"; exit 1; }
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+  # std's sources, for test.sh's macOS type-check (cargo check -Zbuild-std --target *-apple-darwin)
+  [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] || rustup component add rust-src
 }
 step "rust components" rust_components
 

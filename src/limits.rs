@@ -2,6 +2,13 @@
 //! take, checked *before* anything is started or allocated, so that a mistyped number is an
 //! error that says the bound (and how to change it) instead of a hang or an abort.
 
+#[cfg(not(unix))]
+compile_error!(
+    "parlab runs on Linux and macOS (it forks worker processes and reads the system's CPU \
+     counters). On Windows, use WSL (Windows Subsystem for Linux: `wsl --install`, then build \
+     parlab inside the Linux shell)."
+);
+
 pub use crate::error::human_bytes;
 use crate::{Error, Result};
 
@@ -129,8 +136,9 @@ pub(crate) fn check_workers(workers: usize) -> Result<usize> {
     Ok(workers)
 }
 
-/// The memory the kernel says is available to new allocations (`MemAvailable` in
-/// `/proc/meminfo`), in bytes; `None` where there is no such file.
+/// The memory the kernel says is available to new allocations, in bytes: `MemAvailable` in
+/// `/proc/meminfo` on Linux, free + inactive pages (`host_statistics64`) on macOS; `None` where
+/// the system does not say.
 ///
 /// # Examples
 ///
@@ -140,11 +148,15 @@ pub(crate) fn check_workers(workers: usize) -> Result<usize> {
 /// }
 /// ```
 pub fn available_memory() -> Option<u64> {
+    #[cfg(target_os = "macos")]
+    return macos::available_memory();
+    #[cfg(not(target_os = "macos"))]
     meminfo("MemAvailable:")
 }
 
-/// The machine's memory (`MemTotal` in `/proc/meminfo`), in bytes; `None` where there is no
-/// such file. dask's `Client` summary shows it as "Total memory".
+/// The machine's memory, in bytes: `MemTotal` in `/proc/meminfo` on Linux, `hw.memsize` on
+/// macOS; `None` where the system does not say. dask's `Client` summary shows it as "Total
+/// memory".
 ///
 /// # Examples
 ///
@@ -154,15 +166,62 @@ pub fn available_memory() -> Option<u64> {
 /// }
 /// ```
 pub fn total_memory() -> Option<u64> {
+    #[cfg(target_os = "macos")]
+    return macos::total_memory();
+    #[cfg(not(target_os = "macos"))]
     meminfo("MemTotal:")
 }
 
 /// One `/proc/meminfo` field (given in KiB there), in bytes.
+#[cfg(not(target_os = "macos"))]
 fn meminfo(field: &str) -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib.saturating_mul(1024))
+}
+
+/// macOS: the machine's memory from `sysctl`, what is free from the VM statistics. Type-checked
+/// in CI for both Apple targets; not yet run on a Mac.
+#[cfg(target_os = "macos")]
+mod macos {
+    pub(super) fn total_memory() -> Option<u64> {
+        let mut bytes: u64 = 0;
+        let mut size = std::mem::size_of::<u64>();
+        // SAFETY: the name is NUL-terminated; sysctl writes at most `size` bytes into `bytes`.
+        let status = unsafe {
+            libc::sysctlbyname(
+                c"hw.memsize".as_ptr(),
+                (&mut bytes as *mut u64).cast(),
+                &mut size,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        (status == 0 && bytes > 0).then_some(bytes)
+    }
+
+    pub(super) fn available_memory() -> Option<u64> {
+        // SAFETY: vm_statistics64 is plain data, filled by host_statistics64 up to `count` words.
+        let mut stats: libc::vm_statistics64 = unsafe { std::mem::zeroed() };
+        let mut count = libc::HOST_VM_INFO64_COUNT;
+        #[allow(deprecated)] // libc points to the mach2 crate; one call is not worth a dependency
+        let status = unsafe {
+            libc::host_statistics64(
+                libc::mach_host_self(),
+                libc::HOST_VM_INFO64,
+                (&mut stats as *mut libc::vm_statistics64).cast(),
+                &mut count,
+            )
+        };
+        // SAFETY: sysconf has no memory preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        if status != libc::KERN_SUCCESS || page <= 0 {
+            return None;
+        }
+        let pages = u64::from(stats.free_count) + u64::from(stats.inactive_count);
+        Some(pages.saturating_mul(page as u64))
+    }
 }
 
 /// Fails with [`Error::TooLarge`] when `bytes` (what `what` would need) is more than the memory

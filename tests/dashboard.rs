@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use parlab::backends::{Backend, FEED_VAR};
+use parlab::backends::{feed_path, Backend};
 use parlab::cluster::{Cluster, Remote};
 use parlab::dashboard::{self, Dashboard, Snapshot};
 use parlab::prelude::*;
@@ -185,10 +185,10 @@ fn dropped_it_closes_its_port_and_maps_stop_reporting() {
     let _one = lock();
     let dash = dashboard::start().unwrap();
     let port = dash.port();
-    assert!(std::env::var(FEED_VAR).is_ok());
+    assert!(feed_path().exists());
     assert!(parlab::backends::watched_at().is_some_and(|u| u == dash.url()));
     drop(dash);
-    assert!(std::env::var(FEED_VAR).is_err());
+    assert!(!feed_path().exists());
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
     // A map with no dashboard still runs.
     assert_eq!(

@@ -19,20 +19,35 @@ fi
 # Mesa's Vulkan device-select layer prints "XDG_RUNTIME_DIR is invalid" on stderr on headless
 # machines when a cell looks for a GPU (notebook 06); without the layer wgpu finds the same devices.
 export NODEVICE_SELECT=${NODEVICE_SELECT:-1}
+# flock(1) is Linux's (util-linux); macOS has none, so Python takes the same lock on the fd.
+lock_fd() {
+  if command -v flock >/dev/null; then
+    flock -n "$1"
+  else
+    python3 -c 'import fcntl, sys; fcntl.flock(int(sys.argv[1]), fcntl.LOCK_EX | fcntl.LOCK_NB)' "$1" 2>/dev/null
+  fi
+}
+here=$(cd "$(dirname "$0")" && pwd)
 EVCXR=${PARLAB_EVCXR_JUPYTER:-@EVCXR_JUPYTER@}
 [ -x "$EVCXR" ] || EVCXR=$(command -v evcxr_jupyter)
 if [ -z "${EVCXR_TMPDIR:-}" ]; then
   base=${PARLAB_EVCXR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parlab/evcxr}
+  # Cargo reads .cargo/config.toml from the parent of every slot: the library and its
+  # dependencies stay at opt-level 2 whatever `:opt` a notebook sets for its cells.
+  mkdir -p "$base/.cargo"
+  cmp -s "$here/cargo-config.toml" "$base/.cargo/config.toml" ||
+    cp "$here/cargo-config.toml" "$base/.cargo/config.toml"
   for n in $(seq 0 63); do
     dir=$base/slot-$n
     mkdir -p "$dir"
-    exec {lock}>"$dir/.lock"
-    if flock -n "$lock"; then
+    # fd 9, not bash 4's {var} form: macOS's /bin/bash is 3.2.
+    exec 9>"$dir/.lock"
+    if lock_fd 9; then
       # The lock stays with this process (and evcxr, which it becomes) until the kernel exits.
       export EVCXR_TMPDIR=$dir
       break
     fi
-    exec {lock}>&-
+    exec 9>&-
   done
 fi
 exec "$EVCXR" "$@"

@@ -1,12 +1,13 @@
-//! Watching the cores: per-core busy time from `/proc/stat` while work runs — the Resource
-//! Monitor (Windows) or Activity Monitor (macOS) the module points to, as a value.
+//! Watching the cores: per-core busy time (Linux: `/proc/stat`; macOS: the kernel's
+//! `host_processor_info`) while work runs — the Resource Monitor (Windows) or Activity Monitor
+//! (macOS) the module points to, as a value.
 //!
 //! A [`CpuMonitor`] is a value the caller holds (no global state, so it works the same in a
 //! notebook cell): [`CpuMonitor::start`] takes a first reading and starts a sampling thread,
 //! [`CpuMonitor::stop`] takes the last reading and returns the [`CpuTrace`]: busy fraction per
 //! core in every sampling interval, and on average over the whole run. `parlab::plot` draws it.
 //!
-//! `/proc/stat` counts what **every** process on the machine did, in ticks of 10 ms: other
+//! The counters count what **every** process on the machine did, in ticks of 10 ms: other
 //! programs' work shows up too, and runs shorter than a few ticks read coarsely. The trace also
 //! holds this process's own CPU time (its threads, plus forked workers it has waited for), which
 //! other programs cannot inflate.
@@ -49,20 +50,44 @@ impl Reading {
     }
 }
 
-/// Reads `/proc/stat`: one [`Ticks`] per `cpuN` line.
+/// Reads every core's counters: on Linux one [`Ticks`] per `cpuN` line of `/proc/stat`.
+#[cfg(target_os = "linux")]
 pub(super) fn read_stat() -> Result<Vec<Ticks>> {
-    let text = std::fs::read_to_string("/proc/stat").map_err(|e| Error::Backend {
-        backend: "cpu monitor",
-        message: format!(
-            "cannot read /proc/stat ({e}): per-core monitoring needs Linux (or WSL); elsewhere \
-             watch the cores in Activity Monitor or Resource Monitor"
-        ),
-    })?;
+    let text = std::fs::read_to_string("/proc/stat").map_err(|e| cannot_read("/proc/stat", e))?;
     Ok(parse_stat(&text))
 }
 
+/// Reads every core's counters: on macOS from `host_processor_info` (see [`macos`]).
+#[cfg(target_os = "macos")]
+pub(super) fn read_stat() -> Result<Vec<Ticks>> {
+    macos::read_cores().map_err(|e| cannot_read("host_processor_info", e))
+}
+
+/// Other Unixes: no reader (an error that says so, never a panic).
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub(super) fn read_stat() -> Result<Vec<Ticks>> {
+    Err(cannot_read(
+        "/proc/stat",
+        std::io::Error::other("no per-core counters on this system"),
+    ))
+}
+
+fn cannot_read(what: &str, e: std::io::Error) -> Error {
+    Error::Backend {
+        backend: "cpu monitor",
+        message: format!(
+            "cannot read {what} ({e}): per-core monitoring needs Linux (or WSL) or macOS; \
+             elsewhere watch the cores in your system's monitor"
+        ),
+    }
+}
+
+#[cfg(target_os = "macos")]
+pub(super) mod macos;
+
 /// The per-core lines of a `/proc/stat` text: busy = user + nice + system + irq + softirq,
 /// total = busy + idle + iowait + steal (guest time is already inside user).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn parse_stat(text: &str) -> Vec<Ticks> {
     text.lines()
         .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
@@ -138,13 +163,13 @@ impl CpuMonitor {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when `/proc/stat` cannot be read (not Linux) or the sampling thread
-    /// cannot start.
+    /// [`Error::Backend`] when the cores' counters cannot be read (neither Linux nor macOS) or
+    /// the sampling thread cannot start.
     pub fn start() -> Result<CpuMonitor> {
         CpuMonitor::every(CPU_SAMPLE_INTERVAL)
     }
 
-    /// Starts monitoring, sampling every `interval` (at least 10 ms, one tick of `/proc/stat`).
+    /// Starts monitoring, sampling every `interval` (at least 10 ms, one tick of the counters).
     ///
     /// # Errors
     ///
@@ -154,7 +179,7 @@ impl CpuMonitor {
             return Err(Error::invalid(
                 "CPU sampling interval",
                 format!(
-                    "{interval:?} is shorter than /proc/stat's tick of 10 ms; use 10 ms or more"
+                    "{interval:?} is shorter than the CPU counters' tick of 10 ms; use 10 ms or more"
                 ),
             ));
         }
@@ -209,7 +234,7 @@ impl CpuMonitor {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when `/proc/stat` cannot be read any more or the sampling thread died.
+    /// [`Error::Backend`] when the counters cannot be read any more or the sampling thread died.
     pub fn stop(mut self) -> Result<CpuTrace> {
         let readings = self.finish_sampler()?;
         let last = Reading::now(self.origin)?;
@@ -255,7 +280,7 @@ pub struct CpuSample {
 /// What a [`CpuMonitor`] saw: per-core busy fractions over time and on average.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CpuTrace {
-    /// Number of cores (the `cpuN` lines of `/proc/stat`).
+    /// Number of cores (the `cpuN` lines of `/proc/stat` on Linux).
     pub cores: usize,
     /// Seconds from start to stop.
     pub seconds: f64,

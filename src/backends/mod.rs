@@ -70,7 +70,7 @@ pub(crate) use job::{Job, Plain};
 pub use joblib::{delayed, delayed_star, Delayed, Parallel, Prefer};
 pub use meter::{Meter, MeterReading};
 pub(crate) use observe::Report;
-pub use observe::{watched_at, MapEvent, MapFeed, FEED_VAR, FLUSH_INTERVAL};
+pub use observe::{feed_path, watched_at, MapEvent, MapFeed, FLUSH_INTERVAL};
 pub use options::{MapOptions, Mapped};
 pub(crate) use plain::plain_maps;
 pub use process_executor::ProcessExecutor;

@@ -1,20 +1,24 @@
 //! Watching maps while they run: every map of this process reports to a [`MapFeed`] when one
 //! is open — the hook a live dashboard listens on, without this layer knowing who listens.
 //!
-//! A [`MapFeed`] binds a Unix datagram socket in Linux's abstract namespace (no file) and names
-//! it in the environment variable [`FEED_VAR`]. Every map ([`Runner`](super::Runner) for the
-//! in-process backends and the forked process workers, the cluster's scheduler for its
-//! engines) looks the variable up once when it starts; when it is set it sends
-//! [`MapEvent`]s: the map started (tasks, workers), batches of finished tasks' [`Span`]s at
-//! most every [`FLUSH_INTERVAL`] per worker, the map ended. With no feed open a map pays one environment
-//! lookup. The variable, unlike a `static`, is shared by all the copies of parlab an evcxr
-//! kernel loads (one per cell), so a feed opened in one cell hears the maps of later cells.
+//! A [`MapFeed`] binds a Unix datagram socket at a path derived from this process's id,
+//! [`feed_path`] (`$TMPDIR/parlab-UID/feed-PID.sock`, in a folder only this user may enter),
+//! and writes the page watching it (a dashboard's address) beside it. Every map
+//! ([`Runner`](super::Runner) for the in-process backends and the forked process workers, the
+//! cluster's scheduler for its engines) looks at that path once when it starts (one `stat`);
+//! when the socket is there it sends [`MapEvent`]s: the map started (tasks, workers), batches of
+//! finished tasks' [`Span`]s at most every [`FLUSH_INTERVAL`] per worker, the map ended. The
+//! path, unlike a `static`, is the same for all the copies of parlab an evcxr kernel loads (one
+//! per cell), so a feed opened in one cell hears the maps of later cells; and nothing in the
+//! process's environment changes. A forked child has a pid of its own, so it never reports to
+//! its parent's feed by mistake (the parent reports for it).
 //!
 //! Sends never block: when the listener falls behind, a batch of spans is dropped (the counts
 //! in the next batch stay right).
 
-use std::os::linux::net::SocketAddrExt;
-use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::os::unix::net::UnixDatagram;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,9 +27,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Span;
 use crate::{Error, Result};
-
-/// The environment variable naming the open [`MapFeed`]: `PID NAME [PAGE]`.
-pub const FEED_VAR: &str = "PARLAB_MAP_FEED";
 
 /// How long finished tasks wait before they are sent, at most.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
@@ -94,7 +95,10 @@ pub enum MapEvent {
 #[derive(Debug)]
 pub struct MapFeed {
     socket: UnixDatagram,
-    value: String,
+    path: PathBuf,
+    /// The socket file's inode: a later feed of this process replaces the file, and this one
+    /// then leaves it alone when dropped.
+    inode: u64,
     buffer: Mutex<Vec<u8>>,
 }
 
@@ -104,25 +108,40 @@ impl MapFeed {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the socket cannot be made (not Linux).
+    /// [`Error::Backend`] when the socket cannot be made: the folder of [`feed_path`] cannot be
+    /// created, belongs to another user, or the socket cannot be bound there.
     pub fn open(page: Option<&str>) -> Result<MapFeed> {
-        let broken = |e: std::io::Error| Error::Backend {
+        let path = feed_path();
+        let broken = |what: &str, e: std::io::Error| Error::Backend {
             backend: "map feed",
-            message: format!("cannot open the map feed socket ({e}); it needs Linux"),
+            message: format!(
+                "cannot {what} {} ({e}); set TMPDIR to a folder of your own and try again",
+                path.display()
+            ),
         };
-        let pid = std::process::id();
-        let name = format!("parlab-feed-{pid}-{:016x}", rand::random::<u64>());
-        let addr = SocketAddr::from_abstract_name(name.as_bytes()).map_err(broken)?;
-        let socket = UnixDatagram::bind_addr(&addr).map_err(broken)?;
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        private_dir(dir).map_err(|e| broken("use the folder of", e))?;
+        let page_file = path.with_extension("page");
+        let _ = std::fs::remove_file(&page_file);
+        // A socket left by an earlier feed of this process (or of a dead process that had this
+        // pid) is replaced.
+        let _ = std::fs::remove_file(&path);
+        let socket = UnixDatagram::bind(&path).map_err(|e| broken("bind", e))?;
         set_receive_buffer(&socket, 4 << 20);
-        let value = match page {
-            Some(page) => format!("{pid} {name} {page}"),
-            None => format!("{pid} {name}"),
-        };
-        std::env::set_var(FEED_VAR, &value);
+        let inode = std::fs::metadata(&path)
+            .map_err(|e| broken("look at", e))?
+            .ino();
+        if let Some(page) = page {
+            // Written whole, then renamed: a reader never sees half an address.
+            let partial = path.with_extension("page.partial");
+            std::fs::write(&partial, page)
+                .and_then(|()| std::fs::rename(&partial, &page_file))
+                .map_err(|e| broken("write the page address beside", e))?;
+        }
         Ok(MapFeed {
             socket,
-            value,
+            path,
+            inode,
             buffer: Mutex::new(vec![0; 1 << 17]),
         })
     }
@@ -145,10 +164,59 @@ impl MapFeed {
 
 impl Drop for MapFeed {
     fn drop(&mut self) {
-        if std::env::var(FEED_VAR).is_ok_and(|v| v == self.value) {
-            std::env::remove_var(FEED_VAR);
+        if std::fs::metadata(&self.path).is_ok_and(|m| m.ino() == self.inode) {
+            let _ = std::fs::remove_file(self.path.with_extension("page"));
+            let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// Where this process's [`MapFeed`] socket is while one is open:
+/// `$TMPDIR/parlab-UID/feed-PID.sock` (`/tmp` when `$TMPDIR` is unset, or so long that the path
+/// would not fit in a socket address).
+///
+/// # Examples
+///
+/// ```
+/// use parlab::backends::{feed_path, MapFeed};
+///
+/// let feed = MapFeed::open(None)?;
+/// assert!(feed_path().exists());
+/// assert!(feed_path().to_string_lossy().ends_with(&format!("feed-{}.sock", std::process::id())));
+/// drop(feed);
+/// assert!(!feed_path().exists());
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn feed_path() -> PathBuf {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    let name = format!("parlab-{uid}/feed-{}.sock", std::process::id());
+    let path = std::env::temp_dir().join(&name);
+    // sun_path holds 104 bytes on macOS, 108 on Linux (with the final NUL).
+    if path.as_os_str().len() < 100 {
+        path
+    } else {
+        Path::new("/tmp").join(name)
+    }
+}
+
+/// Creates `dir` readable by this user only, or checks that it is one: a real folder (not a
+/// link), owned by this user, that no one else may write to.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let meta = std::fs::symlink_metadata(dir)?;
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    if !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o022 != 0 {
+        return Err(std::io::Error::other(
+            "it is not a folder of this user's that only this user may write to",
+        ));
+    }
+    Ok(())
 }
 
 fn set_receive_buffer(socket: &UnixDatagram, bytes: libc::c_int) {
@@ -165,17 +233,13 @@ fn set_receive_buffer(socket: &UnixDatagram, bytes: libc::c_int) {
     }
 }
 
-/// The open feed of this process: its socket name and the page it gave.
-fn feed() -> Option<(String, Option<String>)> {
-    let value = std::env::var(FEED_VAR).ok()?;
-    let mut parts = value.splitn(3, ' ');
-    let pid: u32 = parts.next()?.parse().ok()?;
-    // A feed inherited from a parent process (engines, a `parlab` run from a notebook) is not ours.
-    if pid != std::process::id() {
-        return None;
-    }
-    let name = parts.next()?.to_string();
-    Some((name, parts.next().map(str::to_string)))
+/// The open feed of this process: its socket's path, when the socket is there and this user's
+/// (one `stat`).
+fn feed() -> Option<PathBuf> {
+    let path = feed_path();
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    // SAFETY: getuid has no preconditions and cannot fail.
+    (meta.uid() == unsafe { libc::getuid() }).then_some(path)
 }
 
 /// The page watching this process's maps, when a [`MapFeed`] was opened with one (a dashboard's
@@ -193,7 +257,8 @@ fn feed() -> Option<(String, Option<String>)> {
 /// # Ok::<(), parlab::Error>(())
 /// ```
 pub fn watched_at() -> Option<String> {
-    feed()?.1
+    let path = feed()?;
+    std::fs::read_to_string(path.with_extension("page")).ok()
 }
 
 /// One map's reports to the open feed; made by [`Report::start`], which returns `None` when no
@@ -230,10 +295,10 @@ const MAX_SLOTS: usize = 64;
 impl Report {
     /// Reports a map of `total` tasks on `workers` of `backend` starting now, if a feed is open.
     pub fn start(backend: &str, total: usize, workers: usize, origin: Instant) -> Option<Report> {
-        let (name, _) = feed()?;
-        let addr = SocketAddr::from_abstract_name(name.as_bytes()).ok()?;
+        let path = feed()?;
         let socket = UnixDatagram::unbound().ok()?;
-        socket.connect_addr(&addr).ok()?;
+        // Refused when no one listens any more (a feed whose process died with this pid).
+        socket.connect(path).ok()?;
         socket.set_nonblocking(true).ok()?;
         let slots = if workers == 0 {
             8
@@ -371,6 +436,6 @@ mod tests {
             })
         ));
         drop(feed);
-        assert!(std::env::var(FEED_VAR).is_err());
+        assert!(!feed_path().exists());
     }
 }
