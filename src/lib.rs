@@ -11,7 +11,7 @@
 //!
 //! | layer | modules | what it holds | may import |
 //! |---|---|---|---|
-//! | 1. kernels | [`tasks`], [`gas`] | the module's tasks and the gas physics: data in, data out | nothing of parlab's but [`Error`] |
+//! | 1. kernels | [`tasks`], [`gas`], [`numpy`] | the module's tasks, the gas physics and numpy's legacy generator: data in, data out | nothing of parlab's but [`Error`] |
 //! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 1 never; `backends` only (`cluster`, `dask`) |
 //! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
 //! | 4. presentation | [`plot`], [`dashboard`], `cli` (feature `cli`) | figures, the live dashboard and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` and `dashboard` |
@@ -21,6 +21,8 @@
 //!
 //! - [`tasks`]: numpy-identical random squaring and primality by trial division split into
 //!   subintervals (done right), plus Miller–Rabin.
+//! - [`numpy`]: numpy's legacy `RandomState` (`seed`, `randint`), bit-identical and lazily seeded,
+//!   and its module-level `numpy::random::{seed, randint}`: the student's own `random_square`.
 //! - [`gas`]: Exercise 1's physics, a collisionless 2-D thermal gas.
 //! - [`backends`]: one [`Backend`](backends::Backend) trait; sequential, threads, rayon and a
 //!   `ThreadPoolExecutor` counterpart; forked worker processes (`multiprocess.Pool`,
@@ -62,6 +64,7 @@ pub mod limits;
 
 // 1. Kernels.
 pub mod gas;
+pub mod numpy;
 pub mod tasks;
 
 // 2. Executors.

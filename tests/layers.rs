@@ -6,7 +6,7 @@
 //! | layer | modules |
 //! |---|---|
 //! | 0 | `error`, `display`, `limits`: importable from everywhere |
-//! | 1. kernels | `tasks`, `gas` |
+//! | 1. kernels | `tasks`, `gas`, `numpy` |
 //! | 2. executors | `backends`, `cluster`, `dask` (`cluster` and `dask` may import `backends`) |
 //! | 3. workloads | `workloads`, `table`, `breakpoints`, `bench`, `mpi` |
 //! | 4. presentation | `plot`, `dashboard`, `cli` |
@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("limits", 0),
     ("tasks", 1),
     ("gas", 1),
+    ("numpy", 1),
     ("backends", 2),
     ("cluster", 2),
     ("dask", 2),
