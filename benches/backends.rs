@@ -20,7 +20,7 @@ fn overhead(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter(kind.name()), |b| {
             b.iter(|| {
                 backend
-                    .map(&noop, black_box(&inputs))
+                    .run(&noop, black_box(&inputs))
                     .unwrap()
                     .results
                     .len()

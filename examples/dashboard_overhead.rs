@@ -104,13 +104,13 @@ fn main() -> parlab::Result<()> {
         ),
         (
             "10^4 no-op tasks, rayon 2",
-            Box::new(|| Ok(rayon.map(&kernel("noop", |x: &u64| *x), &noops)?.seconds)),
+            Box::new(|| Ok(rayon.run(&kernel("noop", |x: &u64| *x), &noops)?.seconds)),
         ),
         (
             "1 no-op task, sequential (the cost per map)",
             Box::new(|| {
                 Ok(Sequential
-                    .map(&kernel("noop", |x: &u64| *x), &noops[..1])?
+                    .run(&kernel("noop", |x: &u64| *x), &noops[..1])?
                     .seconds)
             }),
         ),
@@ -119,7 +119,7 @@ fn main() -> parlab::Result<()> {
             Box::new(|| {
                 let traced = MapOptions::traced(true);
                 Ok(rayon
-                    .map_with(&kernel("noop", |x: &u64| *x), &noops, &traced)?
+                    .run_with(&kernel("noop", |x: &u64| *x), &noops, &traced)?
                     .seconds)
             }),
         ),

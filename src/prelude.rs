@@ -1,6 +1,8 @@
 //! `use parlab::prelude::*;` brings in what a notebook cell needs.
 
-pub use crate::backends::{cpu_count, kernel, Backend, CpuMonitor, Kernel, MapOptions, Progress};
+pub use crate::backends::{
+    cpu_count, delayed, delayed_star, kernel, Backend, CpuMonitor, Kernel, MapOptions, Progress,
+};
 pub use crate::backends::{
     Parallel, Prefer, ProcessExecutor, ProcessPool, RayonPool, Sequential, ThreadExecutor, Threads,
 };

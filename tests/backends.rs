@@ -91,7 +91,7 @@ fn every_backend_reports_progress_up_to_the_total() {
             log.lock().unwrap().push((u.done, u.total))
         }));
         let inputs: Vec<u32> = (0..40).collect();
-        let mapped = backend.map_with(&RandomSquare, &inputs, &options).unwrap();
+        let mapped = backend.run_with(&RandomSquare, &inputs, &options).unwrap();
         assert_eq!(mapped.results[..3], [25, 25, 64], "{kind}");
         let seen = seen.lock().unwrap();
         assert_eq!(seen.last(), Some(&(40, 40)), "{kind}");

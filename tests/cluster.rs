@@ -196,7 +196,7 @@ fn a_closure_is_refused_and_never_swapped_for_an_engine_kernel() {
     // Same name and types as the engines' `random-square`, other code: the cluster must not run
     // the engines' kernel in its place (that would give [25, 64], not [2, 4]).
     let err = cluster
-        .map(&kernel("random-square", |s: &u32| s * 2), &[1, 2])
+        .run(&kernel("random-square", |s: &u32| s * 2), &[1, 2])
         .unwrap_err();
     assert!(
         matches!(
@@ -223,7 +223,7 @@ fn a_closure_is_refused_and_never_swapped_for_an_engine_kernel() {
     }
     // The engines' own kernel, as a type with a remote name, runs.
     assert_eq!(
-        cluster.map(&RandomSquare, &[1, 2]).unwrap().results,
+        cluster.run(&RandomSquare, &[1, 2]).unwrap().results,
         [25, 64]
     );
 }
@@ -250,7 +250,7 @@ fn list_shows_running_clusters_and_drop_removes_them() {
 fn backend_kind_builds_a_cluster_that_lives_in_the_value() {
     let backend = BackendKind::Cluster.build(2).unwrap();
     assert_eq!(backend.workers(), 2);
-    let mapped = backend.map(&RandomSquare, &[0, 1, 2]).unwrap();
+    let mapped = backend.run(&RandomSquare, &[0, 1, 2]).unwrap();
     assert_eq!(mapped.results, [25, 25, 64]);
     let AnyBackend::Cluster(cluster) = &backend else {
         panic!("not a cluster")

@@ -107,7 +107,7 @@ fn spans_arrive_while_a_two_worker_map_runs_and_both_cores_are_busy() {
     let pool = RayonPool::new(2).unwrap();
     let inputs = vec![20u64; 200]; // 2 s of busy cores with 2 workers
     std::thread::scope(|s| {
-        let map = s.spawn(|| pool.map(&kernel("spin", spin), &inputs));
+        let map = s.spawn(|| pool.run(&kernel("spin", spin), &inputs));
         let early = wait_for(&dash, "spans of the running map", |s| {
             s.backend == "rayon" && !s.spans.is_empty()
         });
@@ -144,7 +144,7 @@ fn forked_workers_report_their_tasks_and_memory() {
     // About 3 s of work: the meter looks for new child processes once a second.
     let inputs = vec![30u64; 200];
     std::thread::scope(|s| {
-        let map = s.spawn(|| pool.map(&kernel("spin", spin), &inputs));
+        let map = s.spawn(|| pool.run(&kernel("spin", spin), &inputs));
         let snap = wait_for(&dash, "forked workers' spans and memory", |s| {
             s.backend == "process-executor" && !s.spans.is_empty() && s.children >= 2
         });
@@ -193,7 +193,7 @@ fn dropped_it_closes_its_port_and_maps_stop_reporting() {
     // A map with no dashboard still runs.
     assert_eq!(
         Sequential
-            .map(&kernel("spin", spin), &[1])
+            .run(&kernel("spin", spin), &[1])
             .unwrap()
             .results
             .len(),

@@ -35,7 +35,7 @@ fn delayed_per_seed_graph_matches() {
     let client = Client::new(2).unwrap();
     let g = Graph::new();
     let parts: Vec<_> = (0..10_000u32)
-        .map(|s| g.delayed(|s: &u32| random_square(*s), s))
+        .map(|s| g.delayed(random_square, s))
         .collect();
     let all = g.reduce(
         |xs: &[&u32]| xs.iter().map(|x| **x).collect::<Vec<u32>>(),
@@ -57,7 +57,7 @@ fn delayed_per_seed_graph_matches() {
 fn a_diamond_runs_each_node_once_and_in_dependency_order() {
     let client = Client::new(2).unwrap();
     let g = Graph::new();
-    let a = g.delayed(|x: &u64| x + 1, 1); // 2
+    let a = g.delayed(|x: u64| x + 1, 1); // 2
     let b = g.delayed1(|a: &u64| a * 10, &a); // 20
     let c = g.delayed1(|a: &u64| a * 100, &a); // 200
     let d = g.delayed2(|b: &u64, c: &u64| b + c, &b, &c);
@@ -77,14 +77,14 @@ fn a_diamond_runs_each_node_once_and_in_dependency_order() {
 fn map_gather_and_bag_give_the_module_squares() {
     let client = Client::new(2).unwrap();
     let seeds: Vec<u32> = (0..20_000).collect();
-    let futures = client.map(&kernel("square", |s: &u32| random_square(*s)), &seeds);
+    let futures = client.map(random_square, seeds.clone());
     let gathered = client.gather(futures).unwrap();
     assert!(gathered[..] == reference()[..20_000]);
 
     for npartitions in [1, 2, 7] {
         let bag = Bag::from_sequence(0..COUNT, npartitions)
             .unwrap()
-            .map(|s: &u32| random_square(*s));
+            .map(random_square);
         assert_eq!(bag.npartitions(), npartitions);
         assert!(
             bag.compute(&client).unwrap() == reference(),
@@ -97,18 +97,18 @@ fn map_gather_and_bag_give_the_module_squares() {
 fn panics_become_task_errors() {
     let client = Client::new(2).unwrap();
     let g = Graph::new();
-    let bad = g.delayed(|x: &u32| 10 / (x % 3), 3u32);
+    let bad = g.delayed(|x: u32| 10 / (x % 3), 3u32);
     let after = g.delayed1(|x: &u32| x + 1, &bad);
     let err = after.compute(&client).unwrap_err();
     assert!(matches!(err, Error::TaskFailed { task: 1, .. }), "{err}");
 
-    let futures = client.map(&kernel("div", |x: &u32| 10 / x), &[1, 0, 2]);
+    let futures = client.map(|x: u32| 10 / x, [1, 0, 2]);
     let err = client.gather(futures).unwrap_err();
     assert!(matches!(err, Error::TaskFailed { task: 1, .. }), "{err}");
 
     let dask = BackendKind::Dask.build(2).unwrap();
     let err = dask
-        .map_with(
+        .run_with(
             &kernel("div", |x: &u32| 10 / x),
             &[1, 2, 0],
             &MapOptions::default(),

@@ -49,9 +49,9 @@ fn no_child_outlives_its_pool() {
     assert_eq!(children(), Vec::<i32>::new(), "children before the test");
     let k = kernel("faulty", faulty);
     let pool = ProcessPool::new(3).unwrap();
-    assert!(pool.map(&k, &(5..500).collect::<Vec<_>>()).is_ok());
-    assert!(pool.map(&k, &[1, 2, 3, 5, 6, 7]).is_err());
-    assert!(pool.map(&k, &[1, 2, 4, 5, 6, 7]).is_err());
+    assert!(pool.run(&k, &(5..500).collect::<Vec<_>>()).is_ok());
+    assert!(pool.run(&k, &[1, 2, 3, 5, 6, 7]).is_err());
+    assert!(pool.run(&k, &[1, 2, 4, 5, 6, 7]).is_err());
     // A long task in one worker while another fails: the long one is killed, not waited for.
     let slow = kernel("slow", |x: &u32| {
         if *x == 0 {
@@ -60,7 +60,7 @@ fn no_child_outlives_its_pool() {
         faulty(x)
     });
     let t0 = std::time::Instant::now();
-    assert!(pool.chunksize(1).map(&slow, &[0, 3]).is_err());
+    assert!(pool.chunksize(1).run(&slow, &[0, 3]).is_err());
     assert!(
         t0.elapsed().as_secs() < 20,
         "the sleeping worker was not killed"
@@ -74,7 +74,7 @@ fn no_child_outlives_its_pool() {
             .collect();
         let h = executor.submit(|| 42u8).unwrap();
         assert_eq!(h.result().unwrap(), 42);
-        assert!(executor.map(&k, &[1, 2, 3]).is_err());
+        assert!(executor.run(&k, &[1, 2, 3]).is_err());
     }
     assert_eq!(children(), Vec::<i32>::new(), "after the executor");
 

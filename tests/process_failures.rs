@@ -33,7 +33,7 @@ fn process_backends() -> Vec<parlab::workloads::AnyBackend> {
 fn a_panicking_task_is_an_error_naming_it() {
     for backend in process_backends() {
         let inputs: Vec<u32> = (6..20).collect();
-        let err = backend.map(&kernel("faulty", faulty), &inputs).unwrap_err();
+        let err = backend.run(&kernel("faulty", faulty), &inputs).unwrap_err();
         match err {
             Error::TaskFailed {
                 task,
@@ -55,7 +55,7 @@ fn a_panicking_task_is_an_error_naming_it() {
 fn a_killed_worker_is_an_error_naming_its_task() {
     for backend in process_backends() {
         let inputs: Vec<u32> = [1, 2, 3, 4, 5, 6].into();
-        let err = backend.map(&kernel("faulty", faulty), &inputs).unwrap_err();
+        let err = backend.run(&kernel("faulty", faulty), &inputs).unwrap_err();
         match err {
             Error::TaskFailed {
                 task,
@@ -74,10 +74,10 @@ fn a_killed_worker_is_an_error_naming_its_task() {
 #[test]
 fn the_pool_works_again_after_a_failure() {
     let pool = ProcessPool::new(2).unwrap();
-    assert!(pool.map(&kernel("faulty", faulty), &[7]).is_err());
-    let ok = pool.map(&kernel("faulty", faulty), &[1, 2, 3]).unwrap();
+    assert!(pool.run(&kernel("faulty", faulty), &[7]).is_err());
+    let ok = pool.run(&kernel("faulty", faulty), &[1, 2, 3]).unwrap();
     assert_eq!(ok.results, [10, 20, 30]);
-    let empty = pool.map(&kernel("faulty", faulty), &[]).unwrap();
+    let empty = pool.run(&kernel("faulty", faulty), &[]).unwrap();
     assert!(empty.results.is_empty());
 }
 
@@ -105,7 +105,7 @@ fn chunksize_follows_python_and_can_be_fixed() {
     assert_eq!(pool.chunksize_for(1_000_000), 125_000);
     let one = pool.chunksize(1);
     let run = one
-        .map_with(
+        .run_with(
             &kernel("id", |x: &u32| *x),
             &(0..10).collect::<Vec<_>>(),
             &MapOptions::traced(true),
@@ -117,12 +117,11 @@ fn chunksize_follows_python_and_can_be_fixed() {
 
 #[test]
 fn joblib_runs_on_threads_and_processes_alike() {
-    let k = kernel("square", |s: &u32| random_square(*s));
-    let seeds: Vec<u32> = (0..100).collect();
+    let calls = || (0..100u32).map(|s| delayed(random_square, s));
     let threads = Parallel::new(2).unwrap().verbose(5).prefer(Prefer::Threads);
     let processes = Parallel::new(2).unwrap().verbose(5);
-    let a = threads.run(&k, &seeds).unwrap();
-    let b = processes.run(&k, &seeds).unwrap();
+    let a = threads.call(calls()).unwrap();
+    let b = processes.call(calls()).unwrap();
     assert_eq!(a, b);
     assert_eq!(a[..5], [25, 25, 64, 64, 49]);
 }

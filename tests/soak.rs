@@ -72,7 +72,7 @@ fn soak_500_process_maps_beside_4_threads_that_print_and_allocate() {
             BackendKind::ProcessExecutor.build(2).unwrap()
         };
         let t = Instant::now();
-        match pool.map_with(&square, &seeds, &options) {
+        match pool.run_with(&square, &seeds, &options) {
             Ok(m) if m.results == expected => {}
             Ok(_) => lost += 1,
             Err(Error::TimedOut { .. }) => hangs += 1,
@@ -125,7 +125,7 @@ fn chaos_200_maps_with_a_random_worker_or_engine_killed() {
             unsafe { libc::kill(kids[pick % kids.len()] as libc::pid_t, libc::SIGKILL) == 0 }
         });
         let t = Instant::now();
-        let outcome = backend.map(&Sleep, &inputs);
+        let outcome = backend.run(&Sleep, &inputs);
         let took = t.elapsed();
         kills += usize::from(killer.join().unwrap());
         slowest = slowest.max(took);

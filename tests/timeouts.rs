@@ -52,7 +52,7 @@ fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
         let before = children();
         let started = Instant::now();
         let err = backend
-            .map_with(&Sleep, &naps(6, 3, 60_000_000), &options)
+            .run_with(&Sleep, &naps(6, 3, 60_000_000), &options)
             .unwrap_err();
         let took = started.elapsed();
         assert!(took < Duration::from_secs(2), "{}: {took:?}", kind.name());
@@ -68,7 +68,7 @@ fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
         }
         assert!(children() <= before, "{}: a worker was left", kind.name());
         // The backend goes on, with the same numbers.
-        let again = backend.map_with(&Sleep, &naps(6, 9, 0), &options).unwrap();
+        let again = backend.run_with(&Sleep, &naps(6, 9, 0), &options).unwrap();
         assert_eq!(again.results, [0, 1, 2, 3, 4, 5], "{}", kind.name());
     }
 }
@@ -91,7 +91,7 @@ fn thread_backends_start_nothing_after_the_deadline() {
     ] {
         let backend = kind.build(2).unwrap();
         let started = Instant::now();
-        let err = backend.map_with(&slow, &inputs, &options).unwrap_err();
+        let err = backend.run_with(&slow, &inputs, &options).unwrap_err();
         let took = started.elapsed();
         assert!(
             matches!(err, Error::TimedOut { .. }),
@@ -103,7 +103,7 @@ fn thread_backends_start_nothing_after_the_deadline() {
             "{}: {took:?}",
             kind.name()
         );
-        let ok = backend.map_with(&slow, &[1, 2], &options).unwrap();
+        let ok = backend.run_with(&slow, &[1, 2], &options).unwrap();
         assert_eq!(ok.results, [1, 2], "{}", kind.name());
     }
 }
@@ -146,7 +146,7 @@ fn the_watchdog_kills_a_worker_stuck_on_a_lock_held_at_the_fork() {
     for backend in [BackendKind::ProcessPool, BackendKind::ProcessExecutor] {
         let pool = backend.build(2).unwrap();
         let started = Instant::now();
-        let err = pool.map(&stuck, &[0, 1, 2, 3]).unwrap_err();
+        let err = pool.run(&stuck, &[0, 1, 2, 3]).unwrap_err();
         let took = started.elapsed();
         assert!(took < Duration::from_secs(5), "{took:?}");
         match &err {

@@ -7,11 +7,11 @@ use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::fork;
 use super::shared_slots::SharedSlots;
-use super::{Kernel, MapOptions, Mapped, Runner, Span};
+use super::{Job, MapOptions, Mapped, Runner, Span};
 use crate::{Error, Result};
 
 /// What a worker sends back for one chunk.
@@ -48,15 +48,19 @@ enum Outcome<O> {
     Stuck(String),
 }
 
-/// Maps `kernel` over `inputs` on `workers` forked processes pulling chunks of `chunksize`.
-pub(crate) fn fork_map<K: Kernel>(
+/// Maps `job` over `inputs` on `workers` forked processes pulling chunks of `chunksize`.
+pub(crate) fn fork_map<J>(
     backend: &'static str,
     workers: usize,
     chunksize: usize,
-    kernel: &K,
-    inputs: &[K::Input],
+    job: &J,
+    inputs: &[J::In],
     options: &MapOptions,
-) -> Result<Mapped<K::Output>> {
+) -> Result<Mapped<J::Out>>
+where
+    J: Job,
+    J::Out: Serialize + DeserializeOwned,
+{
     let runner = Runner::new_on(backend, options, inputs.len(), workers);
     // The children run their tasks through the same runner, minus the progress callback: the
     // parent reports each chunk as its reply arrives.
@@ -69,7 +73,7 @@ pub(crate) fn fork_map<K: Kernel>(
     };
     let slots = SharedSlots::new(n_procs).map_err(broken)?;
     let children = fork::fork_children(n_procs, |w, mut stream| {
-        worker_main(w, &mut stream, &quiet, kernel, inputs, chunksize, &slots)
+        worker_main(w, &mut stream, &quiet, job, inputs, chunksize, &slots)
     })
     .map_err(broken)?;
     let pids: Vec<_> = children.iter().map(|c| c.pid).collect();
@@ -85,7 +89,7 @@ pub(crate) fn fork_map<K: Kernel>(
         pids.iter().for_each(|&pid| fork::kill(pid));
         won
     };
-    let outcomes: Vec<(bool, Outcome<K::Output>)> = std::thread::scope(|scope| {
+    let outcomes: Vec<(bool, Outcome<J::Out>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = children
             .iter()
             .enumerate()
@@ -134,8 +138,7 @@ pub(crate) fn fork_map<K: Kernel>(
         running.sort_unstable();
         return Err(runner.timed_out_with(running));
     }
-    let mut chunks: Vec<Option<(ChunkDone<K::Output>, usize)>> =
-        (0..n_chunks).map(|_| None).collect();
+    let mut chunks: Vec<Option<(ChunkDone<J::Out>, usize)>> = (0..n_chunks).map(|_| None).collect();
     for (w, (primary, outcome)) in outcomes.into_iter().enumerate() {
         let fail = |task: usize, message: String| Error::TaskFailed {
             backend,
@@ -143,7 +146,7 @@ pub(crate) fn fork_map<K: Kernel>(
             task,
             input: inputs
                 .get(task)
-                .map_or_else(String::new, |x| format!("{x:?}")),
+                .map_or_else(String::new, |x| job.describe(x)),
             message,
         };
         match outcome {
@@ -258,15 +261,19 @@ fn drive<O: serde::de::DeserializeOwned>(
 
 /// The worker process's loop: read a chunk number, run its tasks through `runner`, send the
 /// results (and each task's times when tracing).
-fn worker_main<K: Kernel>(
+fn worker_main<J>(
     w: usize,
     stream: &mut UnixStream,
     runner: &Runner,
-    kernel: &K,
-    inputs: &[K::Input],
+    job: &J,
+    inputs: &[J::In],
     chunksize: usize,
     slots: &SharedSlots,
-) -> i32 {
+) -> i32
+where
+    J: Job,
+    J::Out: Serialize,
+{
     let mut request = [0u8; 8];
     loop {
         if std::io::Read::read_exact(stream, &mut request).is_err() {
@@ -278,7 +285,7 @@ fn worker_main<K: Kernel>(
         let mut times = Vec::new();
         for (task, input) in inputs.iter().enumerate().take(last).skip(first) {
             slots.set(w, task as u64);
-            match runner.run_one(kernel, task, w, input) {
+            match runner.run_one(job, task, w, input) {
                 Ok((out, span)) => {
                     results.push(out);
                     times.extend(span.map(|s| (s.start, s.end)));
@@ -288,8 +295,7 @@ fn worker_main<K: Kernel>(
                         Error::TaskFailed { message, .. } => message,
                         other => other.to_string(),
                     };
-                    let _ =
-                        fork::write_frame(stream, &Reply::<K::Output>::Failed { task, message });
+                    let _ = fork::write_frame(stream, &Reply::<J::Out>::Failed { task, message });
                     return 1;
                 }
             }
@@ -298,7 +304,7 @@ fn worker_main<K: Kernel>(
             let message = format!("could not send the results: {e}");
             let _ = fork::write_frame(
                 stream,
-                &Reply::<K::Output>::Failed {
+                &Reply::<J::Out>::Failed {
                     task: first,
                     message,
                 },

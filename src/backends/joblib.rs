@@ -2,10 +2,68 @@
 //! thread pool (`prefer="threads"`), printing joblib's progress lines. joblib writes them to
 //! stderr; parlab prints them on stdout, because a notebook shows stderr in pink, like an error.
 
+use serde::{de::DeserializeOwned, Serialize};
+
 use super::{
-    Backend, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, ThreadExecutor,
+    Backend, Job, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, StarFn,
+    ThreadExecutor,
 };
 use crate::{Error, Result};
+
+/// One call of a function, not made yet: joblib's `delayed(f)(x)`, made by [`delayed`] or
+/// [`delayed_star`] and run by [`Parallel::call`].
+#[derive(Clone, Debug)]
+pub struct Delayed<F, T> {
+    f: F,
+    args: T,
+}
+
+/// joblib's `delayed(f)(x)`: the call `f(x)`, for [`Parallel::call`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::backends::{delayed, Parallel};
+///
+/// fn cube(x: u64) -> u64 {
+///     x * x * x
+/// }
+/// // Parallel(n_jobs=2)(delayed(cube)(x) for x in range(4))
+/// let cubes = Parallel::new(2)?.call((0..4).map(|x| delayed(cube, x)))?;
+/// assert_eq!(cubes, [0, 1, 8, 27]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn delayed<F, I, O>(f: F, x: I) -> Delayed<F, (I,)>
+where
+    F: Fn(I) -> O + Clone + Send + Sync + 'static,
+{
+    Delayed { f, args: (x,) }
+}
+
+/// joblib's `delayed(f)(*args)`: the call `f(a, b, ...)` with a tuple's items as arguments
+/// (2 to 4 of them, see [`StarFn`]), for [`Parallel::call`].
+///
+/// # Examples
+///
+/// ```
+/// use parlab::backends::{delayed_star, Parallel};
+///
+/// #[allow(non_snake_case)]
+/// fn is_primeP(n: u64, a: u64, b: u64) -> bool {
+///     (a..b).all(|x| n % x != 0)
+/// }
+/// let limits = vec![(91, 2, 5), (91, 5, 10)];
+/// // Parallel(n_jobs=2)(delayed(is_primeP)(*limits[i]) for i in range(2))
+/// let parts = Parallel::new(2)?.call(limits.iter().map(|&l| delayed_star(is_primeP, l)))?;
+/// assert_eq!(parts, [true, false]);
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn delayed_star<S, T>(f: S, args: T) -> Delayed<S, T>
+where
+    S: StarFn<T>,
+{
+    Delayed { f, args }
+}
 
 /// Where [`Parallel`] runs its tasks, as joblib's `prefer=` argument.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,9 +85,12 @@ pub enum Prefer {
 /// ```
 /// use parlab::prelude::*;
 ///
+/// use parlab::backends::delayed;
+///
 /// let parallel = Parallel::new(2)?.verbose(0).prefer(Prefer::Threads);
-/// let squares = parallel.run(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+/// let squares = parallel.call((0..3).map(|s| delayed(random_square, s)))?;
 /// assert_eq!(squares, [25, 25, 64]);
+/// assert_eq!(parallel.map(random_square, 0..3)?, squares);
 /// # Ok::<(), parlab::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -64,7 +125,7 @@ impl Parallel {
     ///
     /// // Prints "[Parallel(n_jobs=2)]: Done   4 out of   4 | elapsed:    0.0s finished".
     /// let parallel = Parallel::new(2)?.verbose(5);
-    /// assert_eq!(parallel.run(&kernel("neg", |x: &i8| -x), &[1, 2, 3, 4])?, [-1, -2, -3, -4]);
+    /// assert_eq!(parallel.map(|x: i8| -x, [1, 2, 3, 4])?, [-1, -2, -3, -4]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn verbose(mut self, level: u32) -> Self {
@@ -78,14 +139,32 @@ impl Parallel {
         self
     }
 
-    /// Runs `kernel` on every input and returns the results in order: joblib's
-    /// `Parallel(...)(delayed(f)(x) for x in inputs)`.
+    /// Runs the delayed calls and returns their results in order: joblib's
+    /// `Parallel(...)(delayed(f)(x) for x in inputs)`. With `verbose > 0`, prints joblib's
+    /// progress lines.
     ///
     /// # Errors
     ///
-    /// As [`Backend::map_with`].
-    pub fn run<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Result<Vec<K::Output>> {
-        Ok(self.map(kernel, inputs)?.results)
+    /// As [`Backend::run_with`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    /// use parlab::backends::delayed;
+    ///
+    /// let offset = 100;
+    /// let calls = (0..3u32).map(|x| delayed(move |x: u32| x + offset, x));
+    /// assert_eq!(Parallel::new(2)?.call(calls)?, [100, 101, 102]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn call<F, T, O>(&self, calls: impl IntoIterator<Item = Delayed<F, T>>) -> Result<Vec<O>>
+    where
+        F: StarFn<T, Output = O>,
+        T: Clone + Send + Sync + 'static,
+        O: Send + Serialize + DeserializeOwned + 'static,
+    {
+        self.map(|d: Delayed<F, T>| d.f.call_star(d.args), calls)
     }
 
     fn label(&self) -> String {
@@ -102,12 +181,29 @@ impl Backend for Parallel {
         self.n_jobs
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(Parallel, "Parallel::new(2)?", { O: Serialize + DeserializeOwned, });
+
+impl Parallel {
+    pub(crate) fn exec<J>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>>
+    where
+        J: Job,
+        J::Out: Serialize + DeserializeOwned,
+    {
         let mut options = options.clone();
         if self.verbose > 0 {
             let what = match self.prefer {
@@ -135,10 +231,10 @@ impl Backend for Parallel {
             }));
         }
         let mapped = match self.prefer {
-            Prefer::Processes => ProcessPool::new(self.n_jobs)?.map_with(kernel, inputs, &options),
-            Prefer::Threads => ThreadExecutor::new(self.n_jobs)?.map_with(kernel, inputs, &options),
+            Prefer::Processes => ProcessPool::new(self.n_jobs)?.exec(job, inputs, &options),
+            Prefer::Threads => ThreadExecutor::new(self.n_jobs)?.exec(job, inputs, &options),
         };
-        let name = self.name();
+        let name = "joblib";
         let mut mapped = mapped.map_err(|e| match e {
             Error::TaskFailed {
                 worker,

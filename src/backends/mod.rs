@@ -31,10 +31,13 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::Result;
 
+#[macro_use]
+mod plain;
 mod cpu;
 mod fork;
 mod fork_map;
 mod future;
+mod job;
 mod joblib;
 mod meter;
 mod observe;
@@ -52,10 +55,13 @@ mod watchdog;
 
 pub use cpu::{process_cpu_seconds, CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
 pub use future::Future;
-pub use joblib::{Parallel, Prefer};
+pub use job::StarFn;
+pub(crate) use job::{Job, Plain};
+pub use joblib::{delayed, delayed_star, Delayed, Parallel, Prefer};
 pub use meter::{Meter, MeterReading};
 pub(crate) use observe::Report;
 pub use observe::{watched_at, MapEvent, MapFeed, FEED_VAR, FLUSH_INTERVAL};
+pub(crate) use plain::plain_maps;
 pub use process_executor::ProcessExecutor;
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;
@@ -128,7 +134,7 @@ impl<I, O, F: Clone> Clone for FnKernel<I, O, F> {
 /// use parlab::prelude::*;
 ///
 /// let double = kernel("double", |x: &u64| 2 * x);
-/// let mapped = Sequential.map(&double, &[1, 2, 3])?;
+/// let mapped = Sequential.run(&double, &[1, 2, 3])?;
 /// assert_eq!(mapped.results, [2, 4, 6]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -191,7 +197,7 @@ impl MapOptions {
     /// ```
     /// use parlab::prelude::*;
     ///
-    /// let mapped = Sequential.map_with(&kernel("id", |x: &u8| *x), &[7], &MapOptions::default().with_trace(true))?;
+    /// let mapped = Sequential.map_with(|x: u8| x, [7], &MapOptions::default().with_trace(true))?;
     /// assert_eq!(mapped.trace.map(|t| t.spans.len()), Some(1));
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -222,10 +228,10 @@ impl MapOptions {
     /// let nap = kernel("nap", |ms: &u64| std::thread::sleep(Duration::from_millis(*ms)));
     /// let pool = ProcessPool::new(2)?;
     /// let options = MapOptions::default().with_timeout(Duration::from_millis(300));
-    /// let err = pool.map_with(&nap, &[10, 60_000], &options).unwrap_err();
+    /// let err = pool.run_with(&nap, &[10, 60_000], &options).unwrap_err();
     /// assert!(matches!(&err, Error::TimedOut { running, .. } if running == &[1]), "{err}");
     /// // The pool goes on.
-    /// assert_eq!(pool.map_with(&nap, &[1, 2], &options)?.results.len(), 2);
+    /// assert_eq!(pool.run_with(&nap, &[1, 2], &options)?.results.len(), 2);
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -245,7 +251,7 @@ impl MapOptions {
     /// let log = Arc::clone(&seen);
     /// let options = MapOptions::default()
     ///     .with_progress(Progress::new(move |u| log.lock().unwrap().push(u.done)));
-    /// Sequential.map_with(&kernel("id", |x: &u8| *x), &[1, 2, 3], &options)?;
+    /// Sequential.map_with(|x: u8| x, [1, 2, 3], &options)?;
     /// assert_eq!(*seen.lock().unwrap(), [1, 2, 3]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -296,8 +302,17 @@ impl<R> Mapped<R> {
 
 /// The interface every backend implements.
 ///
-/// `map` is generic, so the trait is not object-safe; code that iterates over backends holds an
-/// `workloads::AnyBackend`, which implements this trait by delegation.
+/// Two levels: [`run`](Backend::run) / [`run_with`](Backend::run_with) map a [`Kernel`] over a
+/// slice (what the workloads, the table and the benchmarks use, with the library's fast
+/// kernels), and [`map`](Backend::map) / [`map_with`](Backend::map_with) /
+/// [`starmap`](Backend::starmap) map a plain function over any iterable, as Python's
+/// `pool.map(f, xs)` does. Every backend also has `map`, `map_with` and `starmap` of its own,
+/// with only the bounds it needs (no `serde` where it never ships a value, no `Debug`
+/// anywhere); these trait methods, for code generic over backends, ask for what the strictest
+/// backend needs.
+///
+/// The methods are generic, so the trait is not object-safe; code that iterates over backends
+/// holds an `workloads::AnyBackend`, which implements this trait by delegation.
 pub trait Backend {
     /// The backend's name, as the command line and JSON spell it (`"rayon"`, `"process-pool"`).
     fn name(&self) -> &'static str;
@@ -311,14 +326,14 @@ pub trait Backend {
     ///
     /// [`Error::TaskFailed`](crate::Error::TaskFailed) naming the worker and the input when a task panics (or its worker
     /// dies), or [`Error::Backend`](crate::Error::Backend) when the backend itself breaks.
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>>;
 
-    /// [`map_with`](Backend::map_with) with default options.
+    /// [`run_with`](Backend::run_with) with default options.
     ///
     /// # Examples
     ///
@@ -328,13 +343,102 @@ pub trait Backend {
     /// for kind in BackendKind::ALL {
     ///     let backend = kind.build(2)?;
     ///     // A kernel compiled into the cluster's engines too, so every backend runs it.
-    ///     let squares = backend.map(&RandomSquare, &[0, 1, 2])?;
+    ///     let squares = backend.run(&RandomSquare, &[0, 1, 2])?;
     ///     assert_eq!(squares.results, [25, 25, 64], "{}", kind.name());
     /// }
     /// # Ok::<(), parlab::Error>(())
     /// ```
-    fn map<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Result<Mapped<K::Output>> {
-        self.map_with(kernel, inputs, &MapOptions::default())
+    fn run<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Result<Mapped<K::Output>> {
+        self.run_with(kernel, inputs, &MapOptions::default())
+    }
+
+    /// Python's `pool.map(f, inputs)`: `f` applied to every input, results in input order.
+    /// `f` is a `fn` item or a closure; inputs any iterable.
+    ///
+    /// # Errors
+    ///
+    /// As [`run_with`](Backend::run_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// fn squares_on<B: Backend>(pool: &B) -> Result<Vec<u32>> {
+    ///     pool.map(random_square, 0..5) // the trait's map, for any backend
+    /// }
+    /// assert_eq!(squares_on(&BackendKind::ProcessPool.build(2)?)?, [25, 25, 64, 64, 49]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    fn map<F, I, O>(&self, f: F, inputs: impl IntoIterator<Item = I>) -> Result<Vec<O>>
+    where
+        F: Fn(I) -> O + Clone + Send + Sync + 'static,
+        I: Clone + Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
+        O: Send + Serialize + DeserializeOwned + 'static,
+    {
+        Ok(self.map_with(f, inputs, &MapOptions::default())?.results)
+    }
+
+    /// [`map`](Backend::map) with options (trace, progress, timeout); returns the results with
+    /// the wall time and, when traced, the task stream.
+    ///
+    /// # Errors
+    ///
+    /// As [`run_with`](Backend::run_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// let pool = BackendKind::Threads.build(2)?;
+    /// let mapped = Backend::map_with(&pool, |x: u64| x * x, 1..4, &MapOptions::traced(true))?;
+    /// assert_eq!(mapped.results, [1, 4, 9]);
+    /// assert_eq!(mapped.trace.map(|t| t.spans.len()), Some(3));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    fn map_with<F, I, O>(
+        &self,
+        f: F,
+        inputs: impl IntoIterator<Item = I>,
+        options: &MapOptions,
+    ) -> Result<Mapped<O>>
+    where
+        F: Fn(I) -> O + Clone + Send + Sync + 'static,
+        I: Clone + Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
+        O: Send + Serialize + DeserializeOwned + 'static,
+    {
+        let inputs: Vec<I> = inputs.into_iter().collect();
+        let k = kernel(std::any::type_name::<F>(), move |x: &I| f(x.clone()));
+        self.run_with(&k, &inputs, options)
+    }
+
+    /// Python's `pool.starmap(f, tuples)`: each tuple spread into `f`'s arguments (see
+    /// [`StarFn`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`run_with`](Backend::run_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// fn add(a: u64, b: u64) -> u64 {
+    ///     a + b
+    /// }
+    /// let pool = BackendKind::ProcessPool.build(2)?;
+    /// assert_eq!(Backend::starmap(&pool, add, [(1, 2), (3, 4)])?, [3, 7]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    fn starmap<S, T, O>(&self, f: S, tuples: impl IntoIterator<Item = T>) -> Result<Vec<O>>
+    where
+        S: StarFn<T, Output = O>,
+        T: Clone + Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
+        O: Send + Serialize + DeserializeOwned + 'static,
+    {
+        Backend::map(self, move |t: T| f.call_star(t), tuples)
     }
 }
 

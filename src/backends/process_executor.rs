@@ -16,7 +16,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::fork;
 use super::fork_map::fork_map;
 use super::runner::catch;
-use super::{Backend, Future, Kernel, MapOptions, Mapped};
+use super::{Backend, Future, Job as RunJob, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
 
 /// A submitted job: its process while it runs, then its encoded outcome.
@@ -306,12 +306,29 @@ impl Backend for ProcessExecutor {
         self.workers
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
-        fork_map(self.name(), self.workers, 1, kernel, inputs, options)
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(ProcessExecutor, "ProcessExecutor::new(2)?", { O: Serialize + DeserializeOwned, });
+
+impl ProcessExecutor {
+    pub(crate) fn exec<J>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>>
+    where
+        J: RunJob,
+        J::Out: Serialize + DeserializeOwned,
+    {
+        fork_map("process-executor", self.workers, 1, job, inputs, options)
     }
 }

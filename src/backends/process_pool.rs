@@ -59,25 +59,33 @@
 //! | `std::process::exit`, or exec | no: return from the kernel (the worker ends with `_exit`) |
 
 use super::fork_map::fork_map;
-use super::{Backend, Kernel, MapOptions, Mapped};
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{Backend, Job, Kernel, MapOptions, Mapped};
 use crate::Result;
 
 /// A pool of worker processes, like `multiprocess.Pool(processes=workers)`.
 ///
 /// `map` forks the workers, hands them chunks of inputs and returns the results in input order.
-/// Python's `starmap(f, [(a, b), ...])` is a map over tuple inputs: write the kernel as a
-/// closure taking a tuple, `kernel("add", |&(a, b): &(u64, u64)| a + b)`.
+/// Python's `starmap(f, [(a, b), ...])` is [`starmap`](ProcessPool::starmap). Only the results
+/// travel between processes, so only they need `serde`; the function and the inputs are in the
+/// forked workers' copy of memory.
 ///
 /// # Examples
 ///
 /// ```
 /// use parlab::prelude::*;
 ///
+/// use parlab::numpy::random::{randint, seed};
+///
+/// fn random_square(myseed: u32) -> u32 {
+///     seed(myseed);
+///     let random_num = randint(0, 10);
+///     (random_num * random_num) as u32
+/// }
 /// let pool = ProcessPool::new(2)?;
-/// let squares = pool.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2, 3, 4])?;
-/// assert_eq!(squares.results, [25, 25, 64, 64, 49]);
-/// let sums = pool.map(&kernel("add", |&(a, b): &(u64, u64)| a + b), &[(1, 2), (3, 4)])?;
-/// assert_eq!(sums.results, [3, 7]);
+/// assert_eq!(pool.map(random_square, 0..5)?, [25, 25, 64, 64, 49]);
+/// assert_eq!(pool.starmap(|a: u64, b: u64| a + b, [(1, 2), (3, 4)])?, [3, 7]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -135,20 +143,30 @@ impl Backend for ProcessPool {
         self.workers
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(ProcessPool, "ProcessPool::new(2)?", { O: Serialize + DeserializeOwned, });
+
+impl ProcessPool {
+    pub(crate) fn exec<J>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>>
+    where
+        J: Job,
+        J::Out: Serialize + DeserializeOwned,
+    {
         let chunksize = self.chunksize_for(inputs.len());
-        fork_map(
-            self.name(),
-            self.workers,
-            chunksize,
-            kernel,
-            inputs,
-            options,
-        )
+        fork_map(self.name(), self.workers, chunksize, job, inputs, options)
     }
 }

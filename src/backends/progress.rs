@@ -25,7 +25,7 @@ impl Progress {
     /// let progress = Progress::new(move |u| seen.store(u.done, Ordering::Relaxed));
     /// let pool = ProcessPool::new(2)?;
     /// let inputs: Vec<u32> = (0..100).collect();
-    /// pool.map_with(&kernel("id", |x: &u32| *x), &inputs, &MapOptions::default().with_progress(progress))?;
+    /// pool.run_with(&kernel("id", |x: &u32| *x), &inputs, &MapOptions::default().with_progress(progress))?;
     /// assert_eq!(last.load(Ordering::Relaxed), 100);
     /// # Ok::<(), parlab::Error>(())
     /// ```

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{Backend, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Job, Kernel, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
 /// A rayon [`ThreadPool`](rayon::ThreadPool) of a chosen size (never rayon's global pool). Idle
@@ -19,7 +19,7 @@ use crate::{Error, Result};
 /// use parlab::prelude::*;
 ///
 /// let pool = RayonPool::new(2)?;
-/// let mapped = pool.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2, 3, 4])?;
+/// let mapped = pool.run(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2, 3, 4])?;
 /// assert_eq!(mapped.results, [25, 25, 64, 64, 49]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -78,12 +78,25 @@ impl Backend for RayonPool {
         self.workers
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(RayonPool, "RayonPool::new(2)?", {});
+
+impl RayonPool {
+    pub(crate) fn exec<J: Job>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>> {
         let runner = Runner::new_on(self.name(), options, inputs.len(), self.workers());
         let pairs = self.install(|| {
             inputs
@@ -91,7 +104,7 @@ impl Backend for RayonPool {
                 .enumerate()
                 .map(|(i, x)| {
                     let worker = rayon::current_thread_index().unwrap_or(0);
-                    runner.run_one(kernel, i, worker, x)
+                    runner.run_one(job, i, worker, x)
                 })
                 .collect::<Result<Vec<_>>>()
         })??;

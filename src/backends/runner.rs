@@ -12,11 +12,11 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::observe::Report;
-use super::{Kernel, MapOptions, Mapped, Span, Ticker};
+use super::{Job, MapOptions, Mapped, Span, Ticker};
 use crate::{Error, Result};
 
-/// Runs the tasks of one map: catches panics as [`Error::TaskFailed`] (formatting the input's
-/// `Debug` only for the task that failed), records spans when tracing and reports progress.
+/// Runs the tasks of one map: catches panics as [`Error::TaskFailed`] (describing the input
+/// only for the task that failed), records spans when tracing and reports progress.
 ///
 /// A runner holds no kernel, so one runner can be shared (behind an `Arc`) by `'static` jobs.
 pub(crate) struct Runner {
@@ -85,13 +85,13 @@ impl Runner {
 
     /// Runs task `task` (input `input`) on `worker`; returns its output and, when timed, its
     /// span. Reports the task to the progress callback and the map feed once it is done.
-    pub fn run_one<K: Kernel>(
+    pub fn run_one<J: Job>(
         &self,
-        kernel: &K,
+        job: &J,
         task: usize,
         worker: usize,
-        input: &K::Input,
-    ) -> Result<(K::Output, Option<Span>)> {
+        input: &J::In,
+    ) -> Result<(J::Out, Option<Span>)> {
         let clock = self.timed.then_some(self.origin);
         if let Some((deadline, _)) = self.deadline {
             if Instant::now() >= deadline {
@@ -104,8 +104,8 @@ impl Runner {
             task,
             worker,
             clock,
-            || kernel.call(input),
-            || format!("{input:?}"),
+            || job.apply(input),
+            || job.describe(input),
         );
         if self.deadline.is_some() {
             self.lock_running().remove(&task);
@@ -143,15 +143,15 @@ impl Runner {
     }
 
     /// [`run_one`](Self::run_one), pushing the span to `spans`.
-    pub fn run<K: Kernel>(
+    pub fn run<J: Job>(
         &self,
-        kernel: &K,
+        job: &J,
         task: usize,
         worker: usize,
-        input: &K::Input,
+        input: &J::In,
         spans: &mut Vec<Span>,
-    ) -> Result<K::Output> {
-        let (out, span) = self.run_one(kernel, task, worker, input)?;
+    ) -> Result<J::Out> {
+        let (out, span) = self.run_one(job, task, worker, input)?;
         spans.extend(span);
         Ok(out)
     }

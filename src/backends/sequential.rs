@@ -1,6 +1,6 @@
 //! The baseline: a plain loop on the calling thread.
 
-use super::{Backend, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Job, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Runs every task in order on the calling thread: the module's "non-parallelized" row.
@@ -10,8 +10,18 @@ use crate::Result;
 /// ```
 /// use parlab::prelude::*;
 ///
-/// let mapped = Sequential.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
-/// assert_eq!(mapped.results, [25, 25, 64]);
+/// use parlab::numpy::random::{randint, seed};
+///
+/// fn random_square(myseed: u32) -> u32 {
+///     seed(myseed);
+///     let random_num = randint(0, 10);
+///     (random_num * random_num) as u32
+/// }
+/// // The module's list comprehension, [random_square(s) for s in range(5)] ...
+/// let squares: Vec<u32> = (0..5).map(random_square).collect();
+/// // ... and the same as a map on the baseline backend.
+/// assert_eq!(Sequential.map(random_square, 0..5)?, squares);
+/// assert_eq!(squares, [25, 25, 64, 64, 49]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -26,18 +36,31 @@ impl Backend for Sequential {
         1
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(Sequential, "Sequential", {});
+
+impl Sequential {
+    pub(crate) fn exec<J: Job>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>> {
         let runner = Runner::new_on(self.name(), options, inputs.len(), 1);
         let mut spans = Vec::new();
         let results = inputs
             .iter()
             .enumerate()
-            .map(|(i, x)| runner.run(kernel, i, 0, x, &mut spans))
+            .map(|(i, x)| runner.run(job, i, 0, x, &mut spans))
             .collect::<Result<Vec<_>>>()?;
         Ok(runner.finish(results, spans, 1))
     }

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::runner::{catch, run_task};
-use super::{Backend, Future, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Future, Job, Kernel, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
-type Job = Box<dyn FnOnce(usize) + Send>;
+type Queued = Box<dyn FnOnce(usize) + Send>;
 
 const NAME: &str = "thread-executor";
 
@@ -32,7 +32,7 @@ const NAME: &str = "thread-executor";
 /// ```
 #[derive(Debug)]
 pub struct ThreadExecutor {
-    queue: Option<Sender<Job>>,
+    queue: Option<Sender<Queued>>,
     threads: Vec<JoinHandle<()>>,
     submitted: AtomicUsize,
 }
@@ -55,7 +55,7 @@ impl ThreadExecutor {
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
         crate::limits::check_workers(workers)?;
-        let (tx, rx) = channel::<Job>();
+        let (tx, rx) = channel::<Queued>();
         let rx = Arc::new(Mutex::new(rx));
         let threads = (0..workers)
             .map(|w| {
@@ -121,7 +121,7 @@ impl ThreadExecutor {
         F: FnOnce(usize) -> Result<R> + Send + 'static,
     {
         let (tx, rx) = channel();
-        let job: Job = Box::new(move |worker| {
+        let job: Queued = Box::new(move |worker| {
             let _ = tx.send(job(worker));
         });
         if let Some(queue) = &self.queue {
@@ -150,29 +150,39 @@ impl Backend for ThreadExecutor {
         self.threads.len()
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(ThreadExecutor, "ThreadExecutor::new(2)?", {});
+
+impl ThreadExecutor {
+    pub(crate) fn exec<J: Job>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>> {
         let runner = Arc::new(Runner::new_on(
             self.name(),
             options,
             inputs.len(),
             self.workers(),
         ));
-        let kernel = Arc::new(kernel.clone());
-        let shared: Arc<[K::Input]> = inputs.into();
+        let job = Arc::new(job.clone());
+        let shared: Arc<[J::In]> = inputs.into();
         let futures: Vec<_> = (0..inputs.len())
             .map(|task| {
-                let (runner, kernel, inputs) = (
-                    Arc::clone(&runner),
-                    Arc::clone(&kernel),
-                    Arc::clone(&shared),
-                );
+                let (runner, job, inputs) =
+                    (Arc::clone(&runner), Arc::clone(&job), Arc::clone(&shared));
                 self.submit_on_worker(task, move |worker| {
-                    runner.run_one(&*kernel, task, worker, &inputs[task])
+                    runner.run_one(&*job, task, worker, &inputs[task])
                 })
             })
             .collect();
@@ -218,7 +228,7 @@ mod tests {
         let pool = ThreadExecutor::new(3).unwrap_or_else(|e| panic!("{e}"));
         let inputs: Vec<u32> = (0..60).collect();
         let traced = pool
-            .map_with(
+            .run_with(
                 &kernel("where", |_: &u32| {
                     std::thread::sleep(std::time::Duration::from_micros(100));
                     this_worker()
@@ -240,7 +250,7 @@ mod tests {
             assert!(w == 0, "{w} ran {x}");
             *x
         });
-        match pool.map(&picky, &inputs).map(|_| ()) {
+        match pool.run(&picky, &inputs).map(|_| ()) {
             Err(Error::TaskFailed {
                 backend,
                 worker,
@@ -265,11 +275,11 @@ mod tests {
         let options = MapOptions::default()
             .with_progress(Progress::new(move |u| seen.store(u.done, Ordering::SeqCst)));
         let inputs: Vec<u8> = (0..50).collect();
-        let mapped = pool.map_with(&kernel("id", |x: &u8| *x), &inputs, &options);
+        let mapped = pool.run_with(&kernel("id", |x: &u8| *x), &inputs, &options);
         assert_eq!(mapped.map(|m| m.results).ok(), Some(inputs));
         assert_eq!(last.load(Ordering::SeqCst), 50);
         let options = MapOptions::default().with_progress(Progress::new(|_| panic!("callback")));
-        let lost = pool.map_with(&kernel("id", |x: &u8| *x), &[1, 2], &options);
+        let lost = pool.run_with(&kernel("id", |x: &u8| *x), &[1, 2], &options);
         assert!(matches!(lost, Err(Error::Backend { .. })), "{lost:?}");
         let after: Vec<_> = (0..4).map(|i| pool.submit(move || i * 2)).collect();
         let after: Vec<u32> = after.into_iter().filter_map(|f| f.result().ok()).collect();

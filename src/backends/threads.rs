@@ -1,6 +1,6 @@
 //! std scoped threads, one contiguous chunk of inputs per worker.
 
-use super::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, Runner};
+use super::{chunk_lengths, Backend, Job, Kernel, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Splits the inputs into one contiguous chunk per worker and runs each chunk on its own
@@ -12,8 +12,7 @@ use crate::Result;
 /// use parlab::prelude::*;
 ///
 /// let threads = Threads::new(3)?;
-/// let mapped = threads.map(&kernel("inc", |x: &i32| x + 1), &[1, 2, 3, 4, 5])?;
-/// assert_eq!(mapped.results, [2, 3, 4, 5, 6]);
+/// assert_eq!(threads.map(|x: i32| x + 1, [1, 2, 3, 4, 5])?, [2, 3, 4, 5, 6]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -42,12 +41,25 @@ impl Backend for Threads {
         self.workers
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(Threads, "Threads::new(2)?", {});
+
+impl Threads {
+    pub(crate) fn exec<J: Job>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>> {
         let runner = Runner::new_on(self.name(), options, inputs.len(), self.workers());
         let runner = &runner;
         let chunks = std::thread::scope(|scope| {
@@ -63,7 +75,7 @@ impl Backend for Threads {
                         let out = chunk
                             .iter()
                             .enumerate()
-                            .map(|(i, x)| runner.run(kernel, first + i, worker, x, &mut spans))
+                            .map(|(i, x)| runner.run(job, first + i, worker, x, &mut spans))
                             .collect::<Result<Vec<_>>>();
                         out.map(|r| (r, spans))
                     })

@@ -110,7 +110,7 @@ fn squares_run<B: Backend + ?Sized>(
     let blocks = blocks(0, count)?;
     let results = if flavor == Flavor::best() {
         // The workloads' kernel: the cluster's engines run the same code.
-        backend.map(&SquareBlocks, &blocks)?.results.concat()
+        backend.run(&SquareBlocks, &blocks)?.results.concat()
     } else {
         // Another flavor exists only in this process; the cluster refuses it, saying so.
         let k = kernel("squares", move |b: &Block| {
@@ -120,7 +120,7 @@ fn squares_run<B: Backend + ?Sized>(
                 .map_err(|e| e.to_string())
         });
         let mut results = Vec::with_capacity(count as usize);
-        for block in backend.map(&k, &blocks)?.results {
+        for block in backend.run(&k, &blocks)?.results {
             results.extend(block.map_err(|why| Error::invalid("flavor", why))?);
         }
         results
@@ -139,7 +139,7 @@ fn prime_run<B: Backend + ?Sized>(
         verdict.factor
     } else {
         let subs = subinterval_limits(n, backend.workers())?;
-        let mapped = backend.map(&TrialKernel::with_flavor(flavor)?, &subs)?;
+        let mapped = backend.run(&TrialKernel::with_flavor(flavor)?, &subs)?;
         mapped.results.into_iter().flatten().min()
     };
     Ok((factor, t0.elapsed().as_secs_f64()))
@@ -272,7 +272,7 @@ pub fn overheads(
         let probe_n = tasks.clamp(1, 1000);
         let probe: Vec<u64> = (0..probe_n as u64).collect();
         let t0 = Instant::now();
-        backend.map(&noop, &probe)?;
+        backend.run(&noop, &probe)?;
         let per_task = t0.elapsed().as_secs_f64() / probe_n as f64;
         let n = if per_task * tasks as f64 > budget_s {
             ((budget_s / per_task) as usize).clamp(probe_n, tasks)
@@ -281,7 +281,7 @@ pub fn overheads(
         };
         let inputs: Vec<u64> = (0..n as u64).collect();
         let stats = repeat_timed(repeat, || {
-            let mapped = backend.map(&noop, &inputs)?;
+            let mapped = backend.run(&noop, &inputs)?;
             if mapped.results != inputs {
                 return Err(wrong(format!(
                     "{} lost or reordered no-op results",

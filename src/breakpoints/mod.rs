@@ -224,7 +224,7 @@ faster than the non-parallelized version? If not, why not?";
     pub fn experiment<B: Backend + ?Sized>(&self, backend: &B, n: u64) -> Result<Experiment> {
         let sequential = check_prime(&Sequential, n)?;
         let subs = subinterval_limits(n, backend.workers())?;
-        let module = backend.map(&ModuleScan, &subs)?;
+        let module = backend.run(&ModuleScan, &subs)?;
         let early = check_prime(backend, n)?;
         let name = backend.name();
         Ok(Experiment {

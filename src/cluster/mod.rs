@@ -330,7 +330,7 @@ impl Backend for Cluster {
     ///
     /// [`Error::Backend`] naming the engines' kernels when `kernel` has no remote name (a closure:
     /// its code exists only in this process); otherwise as [`LoadBalancedView::map`].
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],

@@ -14,7 +14,7 @@ use crate::{Error, Result};
 /// use parlab::tasks::random_square;
 ///
 /// let client = Client::new(2)?;
-/// let bag = Bag::from_sequence(0..1_000_000u32, 2)?.map(|s: &u32| random_square(*s));
+/// let bag = Bag::from_sequence(0..1_000_000u32, 2)?.map(random_square);
 /// assert_eq!(bag.npartitions(), 2);
 /// let squares = bag.compute(&client)?;
 /// assert_eq!(&squares[..5], [25, 25, 64, 64, 49]);
@@ -65,11 +65,22 @@ impl<T: Clone + Send + Sync + 'static> Bag<T> {
         &self.parts
     }
 
-    /// Applies `f` to every item: one new task per partition.
+    /// Applies `f` to every item (a clone of it: `f` takes its input by value, as the
+    /// module's functions do): one new task per partition.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::{Bag, Client};
+    ///
+    /// let bag = Bag::from_sequence(1..=4u64, 2)?.map(|x: u64| x * 10);
+    /// assert_eq!(bag.compute(&Client::new(2)?)?, [10, 20, 30, 40]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn map<R, F>(&self, f: F) -> Bag<R>
     where
         R: Clone + Send + Sync + 'static,
-        F: Fn(&T) -> R + Clone + Send + Sync + 'static,
+        F: Fn(T) -> R + Clone + Send + Sync + 'static,
     {
         let parts = self
             .parts
@@ -77,7 +88,7 @@ impl<T: Clone + Send + Sync + 'static> Bag<T> {
             .map(|p| {
                 let f = f.clone();
                 self.graph.delayed1(
-                    move |part: &Vec<T>| part.iter().map(&f).collect::<Vec<R>>(),
+                    move |part: &Vec<T>| part.iter().cloned().map(&f).collect::<Vec<R>>(),
                     p,
                 )
             })

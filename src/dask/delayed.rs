@@ -34,8 +34,8 @@ pub(super) struct Node {
 /// ```
 /// use parlab::dask::{Client, Graph};
 ///
-/// fn inc(x: &i64) -> i64 { x + 1 }
-/// fn add(x: &i64, y: &i64) -> i64 { x + y }
+/// fn inc(x: i64) -> i64 { x + 1 }
+/// fn add(x: &i64, y: &i64) -> i64 { x + y } // computed values come by reference
 ///
 /// let g = Graph::new();
 /// let x = g.delayed(inc, 1);
@@ -141,15 +141,39 @@ impl Graph {
         )
     }
 
-    /// `dask.delayed(f)(x)` with a literal `x`: a node for `f(&x)`.
+    /// `dask.delayed(f)(x)` with a literal `x`: a node for `f(x)`, the function taking its
+    /// input by value as the module's functions do (the node calls it with a clone of `x`, so
+    /// the graph can be computed again). Nodes over computed values,
+    /// [`delayed1`](Self::delayed1) and [`delayed2`](Self::delayed2), take them by reference.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::dask::{Client, Graph};
+    /// use parlab::numpy::random::{randint, seed};
+    ///
+    /// fn random_square(myseed: u32) -> u32 {
+    ///     seed(myseed);
+    ///     let random_num = randint(0, 10);
+    ///     (random_num * random_num) as u32
+    /// }
+    /// let g = Graph::new();
+    /// let out: Vec<_> = (0..4).map(|s| g.delayed(random_square, s)).collect();
+    /// let client = Client::new(1)?; // one worker: numpy's shared generator is not raced
+    /// let squares: Vec<u32> = out.iter().map(|d| d.compute(&client)).collect::<Result<_, _>>()?;
+    /// assert_eq!(squares, [25, 25, 64, 64]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn delayed<A, R, F>(&self, f: F, x: A) -> Delayed<R>
     where
-        A: Send + Sync + 'static,
+        A: Clone + Send + Sync + 'static,
         R: Send + Sync + 'static,
-        F: Fn(&A) -> R + Send + Sync + 'static,
+        F: Fn(A) -> R + Send + Sync + 'static,
     {
         let x = self.value(x);
-        self.delayed1(f, &x)
+        self.check(&x);
+        let run: Thunk = Box::new(move |args, _| Arc::new(f(get::<A>(args[0]).clone())));
+        self.push(short_name::<F>(), vec![x.node], run)
     }
 
     /// [`delayed`](Self::delayed) for `f(&x, worker)`, where `worker` is the index of the worker
@@ -213,7 +237,7 @@ impl Graph {
     /// use parlab::tasks::random_square;
     ///
     /// let g = Graph::new();
-    /// let squares: Vec<_> = (0..10).map(|s| g.delayed(|s: &u32| random_square(*s), s)).collect();
+    /// let squares: Vec<_> = (0..10).map(|s| g.delayed(random_square, s)).collect();
     /// let total = g.reduce(|xs: &[&u32]| xs.iter().copied().sum::<u32>(), &squares);
     /// assert_eq!(total.compute(&Client::new(2)?)?, 25 + 25 + 64 + 64 + 49 + 9 + 81 + 16 + 9 + 25);
     /// # Ok::<(), parlab::Error>(())
@@ -263,7 +287,7 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     /// use parlab::dask::{Client, Graph};
     ///
     /// let g = Graph::new();
-    /// let parts: Vec<_> = (0..4u64).map(|i| g.delayed(|x: &u64| x * x, i)).collect();
+    /// let parts: Vec<_> = (0..4u64).map(|i| g.delayed(|x: u64| x * x, i)).collect();
     /// let sum = g.reduce(|xs: &[&u64]| xs.iter().copied().sum::<u64>(), &parts);
     /// let (value, stream) = sum.compute_with(&Client::new(2)?, &MapOptions::traced(true))?;
     /// assert_eq!(value, 14);

@@ -14,7 +14,9 @@
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use crate::backends::{chunk_lengths, Backend, Kernel, MapOptions, Mapped, Runner, Span};
+use crate::backends::{
+    chunk_lengths, plain_maps, Backend, Job, Kernel, MapOptions, Mapped, Plain, Runner, Span,
+};
 use crate::{Error, Result};
 
 mod bag;
@@ -38,7 +40,7 @@ pub use summary::Summary;
 /// use parlab::prelude::*;
 ///
 /// let client = Client::new(2)?;
-/// let futures = client.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2]);
+/// let futures = client.map(random_square, 0..3);
 /// assert_eq!(client.gather(futures)?, [25, 25, 64]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -58,7 +60,7 @@ pub struct Client {
 /// use parlab::prelude::*;
 ///
 /// let client = Client::new(2)?;
-/// let futures: Futures<u64> = client.map(&kernel("cube", |x: &u64| x * x * x), &[1, 2, 3]);
+/// let futures: Futures<u64> = client.map(|x: u64| x * x * x, [1, 2, 3]);
 /// assert_eq!(futures.len(), 3);
 /// assert_eq!(client.gather(futures)?, [1, 8, 27]);
 /// # Ok::<(), parlab::Error>(())
@@ -84,7 +86,7 @@ impl<O> Futures<O> {
     /// use parlab::prelude::*;
     ///
     /// let client = Client::new(1)?;
-    /// let futures = client.map(&kernel("id", |x: &u8| *x), &[]);
+    /// let futures = client.map(|x: u8| x, []);
     /// assert!(futures.is_empty());
     /// assert!(client.gather(futures)?.is_empty());
     /// # Ok::<(), parlab::Error>(())
@@ -143,9 +145,10 @@ impl Client {
         self.pool.submitter()
     }
 
-    /// Submits one task per input at once and returns their futures (`client.map`). Each task
-    /// runs through the backends' task runner: a panic is caught and only the failing input's
-    /// `Debug` is formatted, for its error.
+    /// Submits one task per input at once and returns their futures: dask's
+    /// `client.map(f, inputs)`. `f` is a `fn` item or a closure taking its input by value;
+    /// inputs are any iterable. A panic is caught and comes back from
+    /// [`gather`](Client::gather) as an error naming the task (the inputs need no `Debug`).
     ///
     /// # Examples
     ///
@@ -154,11 +157,11 @@ impl Client {
     /// use parlab::prelude::*;
     ///
     /// let client = Client::new(2)?;
-    /// let futures = client.map(&kernel("div", |x: &u32| 10 / x), &[1, 0, 2]);
+    /// let futures = client.map(|x: u32| 10 / x, [1, 0, 2]);
     /// let err = client.gather(futures).unwrap_err();
     /// match err {
-    ///     Error::TaskFailed { backend, worker, task, input, message } => {
-    ///         assert_eq!((backend, task, input.as_str()), ("dask", 1, "0"));
+    ///     Error::TaskFailed { backend, worker, task, message, .. } => {
+    ///         assert_eq!((backend, task), ("dask", 1));
     ///         assert!(worker < 2);
     ///         assert!(message.starts_with("panicked: "), "{message}");
     ///     }
@@ -166,27 +169,36 @@ impl Client {
     /// }
     /// # Ok::<(), parlab::Error>(())
     /// ```
-    pub fn map<K: Kernel>(&self, kernel: &K, inputs: &[K::Input]) -> Futures<K::Output> {
+    pub fn map<F, I, O>(&self, f: F, inputs: impl IntoIterator<Item = I>) -> Futures<O>
+    where
+        F: Fn(I) -> O + Clone + Send + Sync + 'static,
+        I: Clone + Send + Sync + 'static,
+        O: Send + 'static,
+    {
+        let inputs: Vec<I> = inputs.into_iter().collect();
+        self.submit_all(&Plain::new(f), inputs)
+    }
+
+    /// One task per input of `job`, submitted at once.
+    fn submit_all<J: Job>(&self, job: &J, inputs: Vec<J::In>) -> Futures<J::Out> {
         let (tx, rx) = channel();
-        let runner = Arc::new(Runner::new("dask", &MapOptions::default(), inputs.len()));
-        let kernel = Arc::new(kernel.clone());
-        let shared: Arc<[K::Input]> = inputs.into();
-        for task in 0..inputs.len() {
-            let (tx, runner, kernel, inputs) = (
+        let len = inputs.len();
+        let runner = Arc::new(Runner::new("dask", &MapOptions::default(), len));
+        let job = Arc::new(job.clone());
+        let shared: Arc<[J::In]> = inputs.into();
+        for task in 0..len {
+            let (tx, runner, job, inputs) = (
                 tx.clone(),
                 Arc::clone(&runner),
-                Arc::clone(&kernel),
+                Arc::clone(&job),
                 Arc::clone(&shared),
             );
             self.pool.submitter().submit(Box::new(move |worker| {
-                let out = runner.run_one(&*kernel, task, worker, &inputs[task]);
+                let out = runner.run_one(&*job, task, worker, &inputs[task]);
                 let _ = tx.send((task, out.map(|(out, _)| out)));
             }));
         }
-        Futures {
-            rx,
-            len: inputs.len(),
-        }
+        Futures { rx, len }
     }
 
     /// Waits for every future and returns the results in input order (`client.gather`).
@@ -203,7 +215,7 @@ impl Client {
     /// use parlab::prelude::*;
     ///
     /// let client = Client::new(2)?;
-    /// let futures = client.map(&RandomSquare, &[0, 1, 2, 3, 4]);
+    /// let futures = client.map(random_square, 0..5);
     /// assert_eq!(client.gather(futures)?, [25, 25, 64, 64, 49]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -280,17 +292,30 @@ impl Backend for Dask {
         self.client.workers
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.exec(kernel, inputs, options)
+    }
+}
+
+plain_maps!(Dask, "parlab::dask::Dask::new(2)?", {});
+
+impl Dask {
+    pub(crate) fn exec<J: Job>(
+        &self,
+        job: &J,
+        inputs: &[J::In],
+        options: &MapOptions,
+    ) -> Result<Mapped<J::Out>> {
         let n = inputs.len();
         let runner = Arc::new(Runner::new("dask", options, n));
         // Outputs need not be `Sync` or `Clone`, so partitions write into shared slots (and the
         // first error into `failure`) instead of returning them as graph values.
-        let slots: Arc<Mutex<Vec<Option<K::Output>>>> = Arc::new(Mutex::new(
+        let slots: Arc<Mutex<Vec<Option<J::Out>>>> = Arc::new(Mutex::new(
             std::iter::repeat_with(|| None).take(n).collect(),
         ));
         let failure: Arc<Mutex<Option<Error>>> = Arc::default();
@@ -298,8 +323,8 @@ impl Backend for Dask {
         let mut first = 0;
         let mut parts = Vec::new();
         for len in chunk_lengths(n, self.workers().min(n.max(1))) {
-            let chunk: Vec<K::Input> = inputs[first..first + len].to_vec();
-            let (kernel, runner) = (kernel.clone(), Arc::clone(&runner));
+            let chunk: Vec<J::In> = inputs[first..first + len].to_vec();
+            let (job, runner) = (job.clone(), Arc::clone(&runner));
             let (slots, failure) = (Arc::clone(&slots), Arc::clone(&failure));
             let part = graph.delayed_on_worker(
                 move |&offset: &usize, worker: usize| {
@@ -307,7 +332,7 @@ impl Backend for Dask {
                     let outs: Result<Vec<_>> = chunk
                         .iter()
                         .enumerate()
-                        .map(|(i, x)| runner.run(&kernel, offset + i, worker, x, &mut spans))
+                        .map(|(i, x)| runner.run(&job, offset + i, worker, x, &mut spans))
                         .collect();
                     match outs {
                         Ok(outs) => {
@@ -380,10 +405,10 @@ mod tests {
             assert!(c.0 != 37, "no");
             c.0 / 2
         });
-        let ok = client.gather(client.map(&halve, &inputs[..30]));
+        let ok = client.gather(client.submit_all(&halve, inputs[..30].to_vec()));
         assert_eq!(ok.map(|v| v.len()).ok(), Some(30));
         assert_eq!(FORMATTED.load(Ordering::SeqCst), 0);
-        match client.gather(client.map(&halve, &inputs)) {
+        match client.gather(client.submit_all(&halve, inputs)) {
             Err(Error::TaskFailed {
                 backend,
                 worker,

@@ -47,7 +47,7 @@ impl Mpi {
     /// let mpi = Mpi::init()?;
     /// let pool = mpi.local_pool(None)?;
     /// let job = mpi.backend(&pool)?;
-    /// let squares = job.map(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
+    /// let squares = job.run(&kernel("square", |s: &u32| random_square(*s)), &[0, 1, 2])?;
     /// assert_eq!(squares.results, [25, 25, 64]); // on every rank
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -103,7 +103,7 @@ impl Backend for MpiBackend<'_> {
         self.threads.iter().sum()
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
@@ -122,7 +122,7 @@ impl Backend for MpiBackend<'_> {
         let len: usize = per_thread[before..before + threads[rank]].iter().sum();
         let local = self
             .pool
-            .map(kernel, &inputs[first..first + len])
+            .run(kernel, &inputs[first..first + len])
             .and_then(|m| serde_json::to_vec(&m.results).map_err(|e| mpi_error(e.to_string())));
         let mine = mpi.outcome(local)?;
         let mut results = Vec::with_capacity(inputs.len());

@@ -73,7 +73,7 @@ impl Mpi {
         thread::scope(|s| {
             let worker = s.spawn(|| {
                 let found = pool
-                    .map(&kernel, mine)
+                    .run(&kernel, mine)
                     .map(|m| m.results.into_iter().flatten().min());
                 // The receiver outlives this thread; a send error cannot happen.
                 let _ = tx.send(found);

@@ -127,14 +127,19 @@ impl RandomState {
 
     /// Computes the initial words up to (not including) `upto`: `init_genrand`'s chain.
     fn extend_init(&mut self, upto: usize) {
-        while self.init < upto {
-            let i = self.init;
-            let prev = self.mt[i - 1];
-            self.mt[i] = 1_812_433_253u32
+        if self.init >= upto {
+            return;
+        }
+        // The chain's previous word stays in a register (a store-then-load per step would add
+        // the store-forwarding latency to every one of the ~400 dependent steps).
+        let mut prev = self.mt[self.init - 1];
+        for (i, word) in self.mt.iter_mut().enumerate().take(upto).skip(self.init) {
+            prev = 1_812_433_253u32
                 .wrapping_mul(prev ^ (prev >> 30))
                 .wrapping_add(i as u32);
-            self.init += 1;
+            *word = prev;
         }
+        self.init = upto;
     }
 
     /// Twists word `k` in place, as MT19937's generation loop does: the words before `k` are

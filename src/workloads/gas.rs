@@ -106,7 +106,7 @@ pub struct GasRun {
 /// ```
 pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     params.check()?;
-    let mapped = backend.map(&GasBlocks, &blocks(params))?;
+    let mapped = backend.run(&GasBlocks, &blocks(params))?;
     Ok(mapped_run(backend, params, mapped))
 }
 

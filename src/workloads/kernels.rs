@@ -61,7 +61,7 @@ engine_kernel!(
     /// use parlab::tasks::squares::Block;
     /// use parlab::workloads::kernels::SquareBlocks;
     ///
-    /// let out = Sequential.map(&SquareBlocks, &[Block { start: 0, len: 3 }])?;
+    /// let out = Sequential.run(&SquareBlocks, &[Block { start: 0, len: 3 }])?;
     /// assert_eq!(out.results, [vec![25, 25, 64]]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
@@ -74,7 +74,7 @@ engine_kernel!(
     /// ```
     /// use parlab::prelude::*;
     ///
-    /// assert_eq!(Sequential.map(&RandomSquare, &[0, 1, 2])?.results, [25, 25, 64]);
+    /// assert_eq!(Sequential.run(&RandomSquare, &[0, 1, 2])?.results, [25, 25, 64]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
     RandomSquare, "random-square", u32 => u32, |s| random_square(*s)
@@ -118,7 +118,7 @@ engine_kernel!(
     /// use parlab::prelude::*;
     /// use parlab::workloads::kernels::Noop;
     ///
-    /// assert_eq!(Sequential.map(&Noop, &[3, 4])?.results, [3, 4]);
+    /// assert_eq!(Sequential.run(&Noop, &[3, 4])?.results, [3, 4]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
     Noop, "noop", u64 => u64, |x| *x

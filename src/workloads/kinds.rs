@@ -238,22 +238,22 @@ impl Backend for AnyBackend {
         }
     }
 
-    fn map_with<K: Kernel>(
+    fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
         match self {
-            AnyBackend::Sequential(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::Threads(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::Rayon(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::ThreadExecutor(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::ProcessPool(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::ProcessExecutor(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::Joblib(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::Cluster(b) => b.map_with(kernel, inputs, options),
-            AnyBackend::Dask(b) => b.map_with(kernel, inputs, options),
+            AnyBackend::Sequential(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::Threads(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::Rayon(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::ThreadExecutor(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::ProcessPool(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::ProcessExecutor(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::Joblib(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::Cluster(b) => b.run_with(kernel, inputs, options),
+            AnyBackend::Dask(b) => b.run_with(kernel, inputs, options),
         }
     }
 }

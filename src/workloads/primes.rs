@@ -180,7 +180,7 @@ pub fn check_prime_with<B: Backend + ?Sized>(
     }
     PrimeAnswer::decide(n, method, backend.name(), backend.workers(), || {
         let subs = subinterval_limits(n, backend.workers())?;
-        let mapped = backend.map_with(&TrialKernel::new(), &subs, options)?;
+        let mapped = backend.run_with(&TrialKernel::new(), &subs, options)?;
         Ok((mapped.results.into_iter().flatten().min(), mapped.trace))
     })
 }

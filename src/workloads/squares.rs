@@ -173,7 +173,7 @@ pub fn squares_with<B: Backend + ?Sized>(
     let (start, count) = seed_range(&seeds)?;
     check_seed_memory(count, BYTES_PER_SEED)?;
     let blocks = blocks(start, count)?;
-    let mapped = backend.map_with(&SquareBlocks, &blocks, options)?;
+    let mapped = backend.run_with(&SquareBlocks, &blocks, options)?;
     Ok(SquaresRun {
         backend: backend.name(),
         workers: backend.workers(),
@@ -227,7 +227,7 @@ pub fn squares_io_with<B: Backend + ?Sized>(
     let tasks: Vec<(u32, Duration)> = (u64::from(start)..u64::from(start) + count)
         .map(|s| (s as u32, pause))
         .collect();
-    let mapped = backend.map_with(&RandomSquareIo, &tasks, options)?;
+    let mapped = backend.run_with(&RandomSquareIo, &tasks, options)?;
     Ok(SquaresRun {
         backend: backend.name(),
         workers: backend.workers(),

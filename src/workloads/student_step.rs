@@ -99,7 +99,7 @@ where
     let kernel = StepBlocks {
         step: Arc::new(step),
     };
-    let mapped = backend.map_with(&kernel, &blocks(params), options)?;
+    let mapped = backend.run_with(&kernel, &blocks(params), options)?;
     Ok(mapped_run(backend, params, mapped))
 }
 

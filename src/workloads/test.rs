@@ -22,7 +22,7 @@ fn results_come_back_in_input_order_with_uneven_tasks() {
         x * 3
     });
     for b in backends() {
-        let mapped = b.map(&slow_small, &inputs).unwrap();
+        let mapped = b.run(&slow_small, &inputs).unwrap();
         let want: Vec<u64> = inputs.iter().map(|x| x * 3).collect();
         assert_eq!(mapped.results, want, "{}", b.name());
         assert!(mapped.trace.is_none());
@@ -37,7 +37,7 @@ fn a_panicking_task_is_an_error_naming_task_and_input() {
     });
     let inputs: Vec<u32> = (0..40).collect();
     for b in backends() {
-        let err = b.map(&k, &inputs).unwrap_err();
+        let err = b.run(&k, &inputs).unwrap_err();
         match &err {
             Error::TaskFailed {
                 task,
@@ -59,7 +59,7 @@ fn traces_have_one_span_per_task_on_known_workers() {
     let inputs: Vec<u32> = (0..50).collect();
     for b in backends() {
         let mapped = b
-            .map_with(
+            .run_with(
                 &kernel("id", |x: &u32| *x),
                 &inputs,
                 &MapOptions::traced(true),
@@ -86,7 +86,7 @@ fn zero_workers_is_an_error_for_every_backend() {
 #[test]
 fn empty_input_gives_empty_output() {
     for b in backends() {
-        let mapped = b.map(&kernel("id", |x: &u8| *x), &[]).unwrap();
+        let mapped = b.run(&kernel("id", |x: &u8| *x), &[]).unwrap();
         assert!(mapped.results.is_empty());
     }
 }
