@@ -42,7 +42,7 @@ fn client() -> Result<()> {
     })?;
     let cluster = Cluster::builder().engines(2).engine(me).start()?;
     let inputs: Vec<u64> = (0..10).collect();
-    let cubes = cluster.load_balanced().map(&CUBE, &inputs)?;
+    let cubes = cluster.load_balanced().run(&CUBE, &inputs)?;
     println!(
         "cubes of 0..10 on engines {:?}: {:?}",
         cluster.pids(),

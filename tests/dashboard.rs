@@ -169,7 +169,7 @@ fn cluster_engines_report_their_tasks() {
     const SLEEP: Remote<(u64, u64), u64> = Remote::named("sleep");
     let inputs: Vec<(u64, u64)> = (0..40).map(|i| (i, 50_000)).collect();
     std::thread::scope(|s| {
-        let map = s.spawn(|| cluster.load_balanced().map(&SLEEP, &inputs));
+        let map = s.spawn(|| cluster.load_balanced().run(&SLEEP, &inputs));
         let snap = wait_for(&dash, "engines' spans", |s| {
             s.backend == "cluster" && !s.spans.is_empty()
         });

@@ -1,7 +1,88 @@
 //! No child process outlives its pool. One test in its own binary, so that no other test's
-//! children are counted.
+//! children are counted (`busy_parent` is that test's helper: it does nothing unless started
+//! by it).
 
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use parlab::cluster::Cluster;
 use parlab::prelude::*;
+
+/// Set for the copy of this test binary that plays a parent killed with its engines busy.
+const BUSY_PARENT: &str = "PARLAB_TEST_BUSY_PARENT";
+
+/// Whether process `pid` no longer runs (gone, or a zombie nobody reaped yet).
+fn gone(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state == "Z" || state == "X"),
+    }
+}
+
+/// Waits until every pid is gone, at most `limit`.
+fn all_gone_within(pids: &[u32], limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if pids.iter().all(|&p| gone(p)) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn nap(seconds: u64) -> u64 {
+    std::thread::sleep(Duration::from_secs(seconds));
+    seconds
+}
+
+/// The parent `no_child_outlives_its_pool` kills: forks two engines, keeps them busy with
+/// ten-minute tasks, prints their pids and waits.
+#[test]
+fn busy_parent() {
+    if std::env::var_os(BUSY_PARENT).is_none() {
+        return;
+    }
+    let cluster = Cluster::start(2).unwrap();
+    // The pids first: the cluster's methods wait for a map running in the background.
+    let pids: Vec<String> = cluster.pids().iter().map(u32::to_string).collect();
+    let _pending = cluster.direct().map(nap, [600, 600]).unwrap();
+    println!("ENGINES {}", pids.join(" "));
+    std::io::stdout().flush().unwrap();
+    std::thread::sleep(Duration::from_secs(600));
+}
+
+/// Starts [`busy_parent`] in a copy of this binary, SIGKILLs it once its engines are busy, and
+/// says whether the engines died with it (within 10 s; they should take milliseconds).
+fn engines_die_with_a_killed_parent() -> bool {
+    let mut parent = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "busy_parent", "--nocapture", "--test-threads=1"])
+        .env(BUSY_PARENT, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pids = Vec::new();
+    for line in BufReader::new(parent.stdout.take().unwrap()).lines() {
+        if let Some(rest) = line.unwrap().strip_prefix("ENGINES ") {
+            pids = rest.split(' ').map(|p| p.parse::<u32>().unwrap()).collect();
+            break;
+        }
+    }
+    assert_eq!(pids.len(), 2, "the parent printed its engines");
+    assert!(
+        pids.iter().all(|&p| !gone(p)),
+        "engines run before the kill"
+    );
+    parent.kill().unwrap();
+    parent.wait().unwrap();
+    all_gone_within(&pids, Duration::from_secs(10))
+}
 
 /// Processes whose parent is this process (zombies included), from `/proc/*/stat`.
 fn children() -> Vec<i32> {
@@ -81,4 +162,19 @@ fn no_child_outlives_its_pool() {
     let joblib = Parallel::new(2).unwrap();
     assert!(joblib.run(&k, &[4, 5]).is_err());
     assert_eq!(children(), Vec::<i32>::new(), "after joblib");
+
+    {
+        let cluster = Cluster::start(2).unwrap();
+        assert_eq!(cluster.direct().map_sync(nap, [0, 0]).unwrap(), [0, 0]);
+        assert_eq!(children().len(), 2);
+        // A map still running in the background when the cluster goes: drop waits for it.
+        let _pending = cluster.load_balanced().map(nap, [1]).unwrap();
+    }
+    assert_eq!(children(), Vec::<i32>::new(), "after a forked cluster");
+
+    assert!(
+        engines_die_with_a_killed_parent(),
+        "busy engines outlived their SIGKILLed parent"
+    );
+    assert_eq!(children(), Vec::<i32>::new(), "after the killed parent");
 }

@@ -15,7 +15,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::protocol::{decode, encode, KernelInfo};
 use crate::backends::{kernel, panic_message, Kernel};
 
-type Erased = Box<dyn Fn(&[u8]) -> Result<Vec<u8>, String> + Send + Sync>;
+pub(crate) type Erased = Box<dyn Fn(&[u8]) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// Kernels by name, each taking and returning postcard bytes.
 ///
@@ -92,6 +92,58 @@ impl KernelRegistry {
         self
     }
 
+    /// The stock kernels, the module's tasks by name: the same table as
+    /// `parlab::workloads::engine_kernels()` (the stock `parlab-engine`'s), built here from the
+    /// kernels' own functions, because the cluster sits below the workloads. Engines forked by
+    /// [`Cluster::start`](super::Cluster::start) serve it.
+    ///
+    /// | name | input → output |
+    /// |---|---|
+    /// | `squares` | `Block` → `Vec<u32>` |
+    /// | `random-square` | `u32` → `u32` |
+    /// | `squares-io` | `(u32, Duration)` → `u32` |
+    /// | `trial-division` | `Subinterval` → `Option<u64>` (a fresh kernel per task) |
+    /// | `module-is-primeP` | `Subinterval` → `Option<u64>` |
+    /// | `gas` | `GasBlock` → `BlockOutcome` |
+    /// | `noop` | `u64` → `u64` |
+    /// | `sleep` | `(u64, u64)` → `u64`: sleeps the second number of µs, returns the first |
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::cluster::KernelRegistry;
+    ///
+    /// let stock: Vec<String> = KernelRegistry::stock().names().map(String::from).collect();
+    /// let workloads: Vec<String> =
+    ///     parlab::workloads::engine_kernels().names().map(String::from).collect();
+    /// assert_eq!(stock, workloads);
+    /// ```
+    pub fn stock() -> Self {
+        use crate::tasks::primes::TrialKernel;
+        use crate::tasks::squares::Block;
+        use crate::tasks::{random_square_io, smallest_factor_in, Subinterval};
+        Self::new()
+            .register("squares", |b: &Block| crate::tasks::square_block(b))
+            .register("random-square", |s: &u32| crate::tasks::random_square(*s))
+            .register("squares-io", |&(s, pause): &(u32, std::time::Duration)| {
+                random_square_io(s, pause)
+            })
+            .register("trial-division", |sub: &Subinterval| {
+                TrialKernel::new().scan(sub)
+            })
+            .register("module-is-primeP", |sub: &Subinterval| {
+                smallest_factor_in(sub)
+            })
+            .register("gas", |block: &crate::gas::GasBlock| {
+                crate::gas::run_block(block)
+            })
+            .register("noop", |x: &u64| *x)
+            .register("sleep", |&(value, micros): &(u64, u64)| {
+                std::thread::sleep(std::time::Duration::from_micros(micros));
+                value
+            })
+    }
+
     /// The kernel names, in alphabetical order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
@@ -103,8 +155,8 @@ impl KernelRegistry {
     }
 
     /// The callables, in the order of [`names`](Self::names).
-    pub(crate) fn into_callables(self) -> Vec<Erased> {
-        self.entries.into_values().map(|(_, f)| f).collect()
+    pub(crate) fn callables(&self) -> impl Iterator<Item = &Erased> {
+        self.entries.values().map(|(_, f)| f)
     }
 }
 
@@ -118,7 +170,7 @@ mod test {
             .register("add", |&(a, b): &(u32, u32)| a + b)
             .register("len", |s: &String| s.len());
         let names: Vec<String> = reg.names().map(String::from).collect();
-        let calls = reg.into_callables();
+        let calls: Vec<&Erased> = reg.callables().collect();
         let add = &calls[names.iter().position(|n| n == "add").unwrap()];
         let out = add(&encode(&(20u32, 22u32)).unwrap()).unwrap();
         assert_eq!(decode::<u32>(&out).unwrap(), 42);
@@ -131,7 +183,7 @@ mod test {
             assert!(*x < 3, "too big");
             *x
         });
-        let calls = reg.into_callables();
+        let calls: Vec<&Erased> = reg.callables().collect();
         assert!(calls[0](&encode(&5u32).unwrap())
             .unwrap_err()
             .contains("too big"));

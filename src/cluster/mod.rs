@@ -1,30 +1,57 @@
 //! An engine cluster: the `ipyparallel` counterpart (15.4).
 //!
-//! [`Cluster::start`] starts long-lived engine processes (the `parlab-engine` program); the
-//! [`Cluster`] value owns them, so in a notebook they stay up from cell to cell until the value
-//! is dropped or [`shutdown`](Cluster::shutdown). Like ipyparallel there are two views:
+//! [`Cluster::start`] forks long-lived engine processes from the calling process (a notebook's
+//! kernel, a test, any Rust program); the [`Cluster`] value owns them, so in a notebook they
+//! stay up from cell to cell until the value is dropped or [`shutdown`](Cluster::shutdown).
+//! Like ipyparallel there are views:
 //!
 //! - [`LoadBalancedView`] ([`Cluster::load_balanced`]): tasks go to whichever engine is free; if
 //!   an engine dies mid-map, its unfinished tasks run again on the others.
-//! - [`DirectView`] ([`Cluster::direct`]): one contiguous share of the inputs per engine, and
-//!   [`apply`](DirectView::apply) on the engine you name.
+//! - [`DirectView`] ([`Cluster::direct`]): one contiguous share of the inputs per engine.
+//! - [`EngineView`] ([`Cluster::engine`]): one engine, for [`apply`](EngineView::apply).
 //!
-//! ## Why named kernels, not `map_sync(f, xs)`
+//! ## Your own function on the engines
 //!
-//! ipyparallel pickles the function `f` and sends it to the engines. Rust compiles code ahead of
-//! time, and the engines are separate programs started before the cell that writes `f`: there is
-//! no way to ship a closure's body to them. So a task **names** a kernel that is compiled into
-//! the engine program ([`KernelRegistry`]), through a typed handle, [`Remote`]; only its serde
-//! input and output travel (over pipes, in postcard). A closure is never silently replaced by a
-//! kernel of the same name: the [`Backend`] impl maps only kernels whose
-//! [`remote_name`](Kernel::remote_name) says they are the engines' own code (such as
-//! `workloads::kernels::RandomSquare`), and refuses closures with an
-//! error that lists what the engines have.
+//! `view.map_sync(f, inputs)`, `view.map(f, inputs)` (an [`AsyncResult`]) and
+//! `cluster.engine(i).apply(f, x)` take a plain function `f: fn(I) -> O`: a `fn` item, or a
+//! closure that captures nothing (one that captures does not compile: the engines are other
+//! processes that cannot see its variables). Inputs and outputs travel with serde (postcard,
+//! over pipes). ipyparallel pickles `f`; Rust cannot send code, but a forked engine is a copy
+//! of this process, so `f`'s code is already in it, or in a file it can load:
 //!
-//! To add a kernel: register it in an engine program of your own (`main` is
-//! [`engine_main`]`(engine_kernels().register("cube", cube))`, see
-//! `examples/custom_engine.rs`), start the cluster with
-//! [`ClusterBuilder::engine`], and map `Remote::<u64, u64>::named("cube")`.
+//! - `f` travels as *where its code is*: the object holding it (the program, or a shared
+//!   library) and its offset from that object's load address, found with `dl_iterate_phdr`
+//!   (`dladdr` on macOS). With it goes a **trampoline**, monomorphized for `I` and `O`, that
+//!   decodes an input, calls `f` and encodes the output.
+//! - The engine adds its own load address of that object. An object loaded after the engine was
+//!   forked (in a notebook, evcxr compiles every cell into a shared library of its own,
+//!   `libcode_N.so`, and keeps it loaded and on disk) is opened in the engine first with
+//!   `dlopen(path, RTLD_NOW)`. So a function from a later cell runs on engines started before.
+//! - The code's first bytes travel too and must match in the engine: a file that changed on
+//!   disk since it was loaded is refused, never run as a different function.
+//!
+//! Where it stops, with an [`Error::Backend`] that says why: engines exec'd from a program of
+//! their own ([`ClusterBuilder::engine`]) are not copies of this process and run kernels by
+//! name only; an object an engine cannot open (deleted since) fails the map. The [`Backend`]
+//! impl maps kernel types with no data (such as the workloads' `RandomSquare`) the same way,
+//! and refuses a closure that holds data instead of running anything else. A forked engine
+//! holds no thread of the caller's: a function that relies on a pool the caller started (the
+//! global rayon pool, say) must build its own.
+//!
+//! ## Kernels by name
+//!
+//! The engines also serve named kernels ([`KernelRegistry`], by default
+//! [`KernelRegistry::stock`]), called through a typed handle, [`Remote`], with
+//! [`run`](LoadBalancedView::run). An engine program of your own (`main` is
+//! [`engine_main`]`(engine_kernels().register("cube", cube))`, see `examples/custom_engine.rs`),
+//! started with [`ClusterBuilder::engine`], serves such kernels only.
+//!
+//! ## Engines die with their cluster
+//!
+//! Each engine holds the read end of a *lifeline* pipe whose write end only the cluster holds:
+//! when the cluster is dropped, or its process dies in any way (`SIGKILL` too), the pipe
+//! closes and a thread in the engine ends it at once, even mid-task. This works on every Unix;
+//! engine programs on Linux also get `PR_SET_PDEATHSIG`.
 //!
 //! [`list`] shows the running clusters, like `ipcluster list`.
 //!
@@ -32,30 +59,38 @@
 //! use parlab::prelude::*;
 //! use parlab::cluster::{Cluster, Remote};
 //!
+//! fn random_square(seed: u32) -> u32 {
+//!     parlab::tasks::random_square(seed)
+//! }
+//!
 //! let cluster = Cluster::start(2)?;
-//! let run = squares(&cluster, 0..100_000)?;
-//! assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
-//! let view = cluster.direct();
-//! assert_eq!(view.apply(1, &Remote::<u32, u32>::named("random-square"), &3)?, 64);
-//! // A closure is refused, never swapped for the engines' kernel of the same name.
-//! let err = cluster.map(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
-//! assert!(err.to_string().contains("engines run only kernels compiled into them"));
+//! assert_eq!(cluster.load_balanced().map_sync(random_square, 0..5)?, [25, 25, 64, 64, 49]);
+//! let pending = cluster.direct().map(|x: u64| x * x, vec![1, 2, 3])?;
+//! assert_eq!(pending.result()?, [1, 4, 9]);
+//! assert_eq!(cluster.engine(1).apply(random_square, 3)?.result()?, 64);
+//! // The stock kernels, by name, and the workloads on top of them.
+//! assert_eq!(cluster.engine(0).run(&Remote::<u32, u32>::named("random-square"), &3)?, 64);
+//! assert_eq!(squares(&cluster, 0..100_000)?.first5(), [25, 25, 64, 64, 49]);
+//! // A closure that holds data is refused, never swapped for something else.
+//! let err = cluster.run(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
+//! assert!(err.to_string().contains("engines run only code they have"));
 //! cluster.shutdown()?;
 //! # Ok::<(), parlab::Error>(())
 //! ```
 
-use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::backends::{Backend, Kernel, MapOptions, Mapped};
 use crate::{Error, Result};
 
+mod code;
 mod engine;
+mod fork;
+mod inputs;
 mod kernels;
 mod locate;
+mod plain;
 mod protocol;
 mod registry;
 mod remote;
@@ -65,53 +100,21 @@ mod views;
 pub use engine::{engine_main, is_engine, ENGINE_ID_VAR};
 pub use kernels::KernelRegistry;
 pub use locate::ENGINE_VAR;
+pub use plain::{AsyncResult, EngineView};
 pub use protocol::KernelInfo;
 pub use registry::{list, runtime_dir, ClusterEntry, EngineEntry, RUNTIME_DIR_VAR};
 pub use remote::Remote;
 pub use views::{DirectView, LoadBalancedView, RemoteInput, RemoteOutput};
 
-/// One engine process and its pipes.
-pub(crate) struct Engine {
-    pub id: usize,
-    pub pid: u32,
-    pub child: Child,
-    pub stdin: BufWriter<ChildStdin>,
-    pub stdout: BufReader<ChildStdout>,
-    pub kernels: Vec<KernelInfo>,
-    pub alive: bool,
-}
-
-/// How long engines get to exit on their own after their stdin closes, before `SIGKILL`.
-const GRACE: Duration = Duration::from_millis(500);
-
-/// Closes every engine's stdin, waits up to [`GRACE`], kills the rest, and reaps them all.
-fn stop(engines: Vec<Engine>) {
-    let deadline = Instant::now() + GRACE;
-    let mut children: Vec<Child> = engines
-        .into_iter()
-        .map(|e| {
-            drop(e.stdin);
-            e.child
-        })
-        .collect();
-    while Instant::now() < deadline {
-        children.retain_mut(|c| !matches!(c.try_wait(), Ok(Some(_))));
-        if children.is_empty() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    for mut c in children {
-        let _ = c.kill();
-        let _ = c.wait();
-    }
-}
+use fork::{stop, Launch};
+pub(crate) use fork::{Engine, Pool};
 
 /// Options for starting a [`Cluster`]; made by [`Cluster::builder`].
 #[derive(Clone, Debug)]
 pub struct ClusterBuilder {
     engines: usize,
     program: Option<PathBuf>,
+    kernels: Option<Arc<KernelRegistry>>,
 }
 
 impl ClusterBuilder {
@@ -121,19 +124,37 @@ impl ClusterBuilder {
         self
     }
 
-    /// The engine program: a program of yours whose `main` calls [`engine_main`] with more
-    /// kernels (default: `$PARLAB_ENGINE`, else the stock `parlab-engine`).
+    /// The named kernels forked engines serve, instead of [`KernelRegistry::stock`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::cluster::{Cluster, KernelRegistry, Remote};
+    ///
+    /// let kernels = KernelRegistry::stock().register("cube", |x: &u64| x.pow(3));
+    /// let cluster = Cluster::builder().engines(1).kernels(kernels).start()?;
+    /// assert_eq!(cluster.load_balanced().run(&Remote::<u64, u64>::named("cube"), &[3])?.results, [27]);
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    pub fn kernels(mut self, kernels: KernelRegistry) -> Self {
+        self.kernels = Some(Arc::new(kernels));
+        self
+    }
+
+    /// Exec's `program` for each engine instead of forking this process: a program of yours
+    /// whose `main` calls [`engine_main`] with more kernels (`$PARLAB_ENGINE`, when set, is used
+    /// the same way). Such engines run kernels by name only, not this process's plain functions.
     pub fn engine(mut self, program: impl Into<PathBuf>) -> Self {
         self.program = Some(program.into());
         self
     }
 
-    /// Starts the engines from the calling thread and waits until each has said hello.
+    /// Starts the engines and waits until each has said hello.
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroWorkers`] for zero engines; [`Error::Backend`] when the engine program cannot
-    /// be found, built or started.
+    /// [`Error::ZeroWorkers`] for zero engines; [`Error::Backend`] when an engine cannot be
+    /// forked, or the engine program cannot be found or started.
     ///
     /// # Examples
     ///
@@ -144,10 +165,24 @@ impl ClusterBuilder {
     /// ```
     pub fn start(self) -> Result<Cluster> {
         crate::limits::check_workers(self.engines)?;
-        let program = locate::engine_path(self.program.as_deref())?;
+        let explicit = self.program.or_else(|| {
+            std::env::var_os(ENGINE_VAR)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        });
+        let (launch, program, forked) = match explicit {
+            Some(program) => (Launch::Exec(program.clone()), program, false),
+            None => {
+                let kernels = self
+                    .kernels
+                    .unwrap_or_else(|| Arc::new(KernelRegistry::stock()));
+                let me = std::env::current_exe().unwrap_or_default();
+                (Launch::Fork(kernels), me, true)
+            }
+        };
         let mut engines = Vec::with_capacity(self.engines);
         for id in 0..self.engines {
-            match locate::spawn(&program, id) {
+            match launch.spawn(id) {
                 Ok(engine) => engines.push(engine),
                 Err(e) => {
                     stop(engines);
@@ -162,7 +197,8 @@ impl ClusterBuilder {
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
-            program: program.clone(),
+            program,
+            forked,
             engines: engines
                 .iter()
                 .map(|e| EngineEntry {
@@ -177,7 +213,10 @@ impl ClusterBuilder {
         Ok(Cluster {
             entry,
             file,
-            engines: Mutex::new(engines),
+            pool: Arc::new(Pool {
+                engines: Mutex::new(engines),
+                launch,
+            }),
         })
     }
 }
@@ -188,7 +227,7 @@ impl ClusterBuilder {
 pub struct Cluster {
     entry: ClusterEntry,
     file: Option<PathBuf>,
-    engines: Mutex<Vec<Engine>>,
+    pool: Arc<Pool>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -201,7 +240,10 @@ impl std::fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    /// Starts `engines` engines of the stock `parlab-engine` (`ipcluster start -n`).
+    /// Forks `engines` engines from this process (`ipcluster start -n`): they serve the
+    /// [stock kernels](KernelRegistry::stock) by name and this process's plain functions.
+    /// With `$PARLAB_ENGINE` set, that program is started instead (as
+    /// [`ClusterBuilder::engine`]).
     ///
     /// # Errors
     ///
@@ -212,7 +254,12 @@ impl Cluster {
     /// ```
     /// use parlab::cluster::Cluster;
     ///
+    /// fn double(x: u64) -> u64 {
+    ///     2 * x
+    /// }
+    ///
     /// let cluster = Cluster::start(2)?;
+    /// assert_eq!(cluster.load_balanced().map_sync(double, 0..4)?, [0, 2, 4, 6]);
     /// let pids = cluster.pids();
     /// assert!(parlab::cluster::list()?.iter().any(|c| c.id == cluster.id()));
     /// drop(cluster);
@@ -228,6 +275,7 @@ impl Cluster {
         ClusterBuilder {
             engines: crate::backends::cpu_count(),
             program: None,
+            kernels: None,
         }
     }
 
@@ -236,9 +284,14 @@ impl Cluster {
         &self.entry.id
     }
 
-    /// The engine program.
+    /// The engine program, or for forked engines the program they are copies of.
     pub fn program(&self) -> &Path {
         &self.entry.program
+    }
+
+    /// Whether the engines are forks of this process (and so run its plain functions).
+    pub fn forked(&self) -> bool {
+        self.entry.forked
     }
 
     /// Process ids of the engines, by engine index (engines the cluster replaced after a
@@ -253,13 +306,14 @@ impl Cluster {
 
     /// Number of engines still running.
     pub fn running(&self) -> usize {
-        self.lock()
+        let mut engines = self.lock();
+        engines
             .iter_mut()
-            .filter_map(|e| (e.alive && matches!(e.child.try_wait(), Ok(None))).then_some(()))
+            .filter_map(|e| (e.alive && !e.process.exited()).then_some(()))
             .count()
     }
 
-    /// The kernels the engines serve.
+    /// The named kernels the engines serve.
     pub fn kernels(&self) -> Vec<KernelInfo> {
         self.lock()
             .first()
@@ -277,8 +331,14 @@ impl Cluster {
         DirectView::new(self)
     }
 
-    /// Stops the engines (stdin closed, then `SIGKILL` after half a second) and reaps them, and
-    /// removes the cluster from [`list`]. Dropping the cluster does the same.
+    /// Engine number `engine` alone (`rc[engine]`).
+    pub fn engine(&self, engine: usize) -> EngineView<'_> {
+        EngineView::new(self, engine)
+    }
+
+    /// Stops the engines (pipes closed, then `SIGKILL` after half a second) and reaps them, and
+    /// removes the cluster from [`list`]. Dropping the cluster does the same; either waits for
+    /// a map still running in the background.
     ///
     /// # Errors
     ///
@@ -289,7 +349,7 @@ impl Cluster {
     }
 
     fn stop_all(&mut self) {
-        let engines = std::mem::take(self.engines.get_mut().unwrap_or_else(|p| p.into_inner()));
+        let engines = std::mem::take(&mut *self.lock());
         stop(engines);
         if let Some(file) = self.file.take() {
             let _ = std::fs::remove_file(file);
@@ -297,7 +357,11 @@ impl Cluster {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Vec<Engine>> {
-        self.engines.lock().unwrap_or_else(|p| p.into_inner())
+        self.pool.lock()
+    }
+
+    pub(crate) fn pool(&self) -> &Arc<Pool> {
+        &self.pool
     }
 }
 
@@ -323,33 +387,52 @@ impl Backend for Cluster {
         self.entry.engines.len()
     }
 
-    /// Maps on the [load-balanced view](Cluster::load_balanced) the engines' copy of `kernel`,
-    /// found by its [`remote_name`](Kernel::remote_name).
+    /// Maps `kernel` on the [load-balanced view](Cluster::load_balanced): on forked engines a
+    /// kernel type with no data (such as `workloads::RandomSquare`) runs as this very code;
+    /// otherwise the engines' copy of it, found by its [`remote_name`](Kernel::remote_name).
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] naming the engines' kernels when `kernel` has no remote name (a closure:
-    /// its code exists only in this process); otherwise as [`LoadBalancedView::map`].
+    /// [`Error::Backend`] when neither works (a closure made with `kernel()` holds data, and
+    /// engines run only code they have); otherwise as [`LoadBalancedView::run`].
     fn run_with<K: Kernel>(
         &self,
         kernel: &K,
         inputs: &[K::Input],
         options: &MapOptions,
     ) -> Result<Mapped<K::Output>> {
+        self.run_kernel(kernel, inputs, options)
+    }
+}
+
+impl Cluster {
+    /// [`Backend::map_with`] for kernels (kept apart for the trait's renamed methods).
+    pub(crate) fn run_kernel<K: Kernel>(
+        &self,
+        kernel: &K,
+        inputs: &[K::Input],
+        options: &MapOptions,
+    ) -> Result<Mapped<K::Output>> {
+        if self.forked() {
+            if let Some(shipped) = code::Shipped::kernel::<K>() {
+                let tasks = schedule::Inputs(inputs);
+                return views::run_plain(self.pool(), shipped, &tasks, options, views::balanced());
+            }
+        }
         let Some(remote) = Remote::of(kernel) else {
             let known: Vec<String> = self.kernels().into_iter().map(|k| k.name).collect();
             return Err(Error::Backend {
                 backend: "cluster",
                 message: format!(
-                    "kernel {:?} has no remote name: its code exists only in this process (a \
-                     closure made with kernel(), say), and engines run only kernels compiled \
-                     into them; map Remote::named(NAME) with one of theirs ({}), or register \
-                     yours in an engine program of your own (see parlab::cluster)",
+                    "kernel {:?} has no remote name and holds data (a closure made with kernel(), \
+                     say): engines run only code they have. Map a plain function instead \
+                     (cluster.load_balanced().map_sync(f, inputs), f a fn or a closure that \
+                     captures nothing), or one of the engines' kernels by name ({})",
                     kernel.name(),
                     known.join(", ")
                 ),
             });
         };
-        self.load_balanced().map_with(&remote, inputs, options)
+        self.load_balanced().run_with(&remote, inputs, options)
     }
 }

@@ -5,15 +5,16 @@
 //! as postcard bytes inside the messages, so the engine can pick the kernel before decoding.
 //!
 //! An engine starts by sending [`Reply::Hello`] with its kernel table; then it answers each
-//! [`Request::Task`] in the order received with one [`Reply::Done`] or [`Reply::Failed`], and
-//! exits when its stdin reaches end of file.
+//! request in the order received: a [`Request::Task`] with one [`Reply::Done`] or
+//! [`Reply::Failed`], a [`Request::Define`] with [`Reply::Defined`] or [`Reply::Refused`]. It exits
+//! when its request pipe reaches end of file.
 
 use std::io::{self, Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Version of this protocol; an engine built from another version is refused at start.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// Largest frame accepted (1 GiB): a corrupt length fails cleanly instead of allocating wildly.
 const MAX_FRAME: usize = 1 << 30;
@@ -40,9 +41,31 @@ impl KernelInfo {
     }
 }
 
+/// Where a piece of machine code is: an object (shared library or program) and the offset from
+/// its load address. Another process finds the same code by adding its own load address of that
+/// object; `head` (the code's first bytes) shows that it is the same code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Code {
+    /// Path of the object as the dynamic loader names it; empty for the main program.
+    pub object: String,
+    /// Offset of the code from the object's load address.
+    pub offset: u64,
+    /// The first bytes of the code (up to 16, never past its page).
+    pub head: Vec<u8>,
+}
+
 /// Cluster to engine.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
+    /// Add a plain function to the engine's table (after its kernels): `trampoline` decodes an
+    /// input, calls the function and encodes the output; `function` is the function it calls,
+    /// when the trampoline does not know it already (a `fn` pointer, not a zero-sized type).
+    Define {
+        /// The monomorphized trampoline.
+        trampoline: Code,
+        /// The function, for a trampoline over `fn` pointers.
+        function: Option<Code>,
+    },
     /// Run kernel number `kernel` of the engine's table on `input` (postcard bytes).
     Task {
         /// Task index in the map's input order.
@@ -65,6 +88,16 @@ pub enum Reply {
         pid: u32,
         /// The kernels the engine can run; requests name them by index.
         kernels: Vec<KernelInfo>,
+    },
+    /// A [`Request::Define`] worked: tasks may name the function by `slot`.
+    Defined {
+        /// Index of the function in the engine's table.
+        slot: u32,
+    },
+    /// A [`Request::Define`] failed: the code could not be found or opened.
+    Refused {
+        /// What happened.
+        message: String,
     },
     /// A task finished.
     Done {

@@ -42,8 +42,11 @@ pub struct ClusterEntry {
     pub owner: u32,
     /// Start time, seconds since the Unix epoch.
     pub started: u64,
-    /// The engine program.
+    /// The engine program, or for forked engines the program they are copies of.
     pub program: PathBuf,
+    /// Whether the engines are forks of the owner (then they run its plain functions too).
+    #[serde(default)]
+    pub forked: bool,
     /// The engines.
     pub engines: Vec<EngineEntry>,
 }
@@ -60,12 +63,13 @@ impl std::fmt::Display for ClusterEntry {
         let pids: Vec<String> = self.engines.iter().map(|e| e.pid.to_string()).collect();
         write!(
             f,
-            "{:<24} owner {:<8} engines {}/{} running  pids {}  ({})",
+            "{:<24} owner {:<8} engines {}/{} running  pids {}  ({}{})",
             self.id,
             self.owner,
             self.running(),
             self.engines.len(),
             pids.join(","),
+            if self.forked { "forked from " } else { "" },
             self.program.display()
         )
     }

@@ -8,13 +8,12 @@
 //! every engine has its own queue, and a dead engine fails the map.
 
 use std::collections::VecDeque;
-use std::fmt::Debug;
 use std::io::{BufRead, Write};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::DeserializeOwned;
 
-use super::protocol::{decode, encode, monotonic_ns, read_frame, write_frame, Reply, Request};
+use super::protocol::{decode, monotonic_ns, read_frame, write_frame, Reply, Request};
 use super::Engine;
 use crate::backends::{MapOptions, Mapped, Report, Span};
 use crate::{Error, Result};
@@ -42,32 +41,7 @@ const DIRECT_WINDOW: usize = 64;
 /// the round trip, never more than a millisecond of imbalance at the end.
 const QUEUED_NS: u64 = 1_000_000;
 
-/// The inputs of one map, as the scheduler sees them: bytes to send and text for errors. Behind
-/// a `dyn`, so the scheduler is compiled once in parlab, not again for every input type in every
-/// notebook cell that maps on the cluster.
-trait Tasks: Sync {
-    fn len(&self) -> usize;
-    fn encode(&self, task: usize) -> std::io::Result<Vec<u8>>;
-    fn describe(&self, task: usize) -> String;
-}
-
-struct Inputs<'a, I>(&'a [I]);
-
-impl<I: Serialize + Debug + Sync> Tasks for Inputs<'_, I> {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn encode(&self, task: usize) -> std::io::Result<Vec<u8>> {
-        encode(&self.0[task])
-    }
-
-    fn describe(&self, task: usize) -> String {
-        self.0
-            .get(task)
-            .map_or_else(String::new, |x| format!("{x:?}"))
-    }
-}
+pub(crate) use super::inputs::{Inputs, JsonInputs, Tasks};
 
 /// An answer: the engine that gave it and its output bytes.
 type Answer = (usize, Vec<u8>);
@@ -123,24 +97,20 @@ impl Shared {
 /// Runs `kernel` over `inputs` on `engines` (all alive), whose kernel tables hold `kernel` at
 /// `index[e]`. Engines found dead are marked so in `engines`. `workers` is the cluster's
 /// engine count, for the task stream (engine ids stay those of the cluster).
-pub(crate) fn run<I, O>(
+pub(crate) fn run<O: DeserializeOwned + Send>(
     engines: &mut [&mut Engine],
     index: &[u32],
-    inputs: &[I],
+    inputs: &dyn Tasks,
     plan: Plan,
     options: &MapOptions,
     workers: usize,
-) -> Result<Mapped<O>>
-where
-    I: Serialize + Debug + Sync,
-    O: DeserializeOwned + Send,
-{
+) -> Result<Mapped<O>> {
     let origin = std::time::Instant::now();
     let report = Report::start("cluster", inputs.len(), workers, origin);
     let (answers, spans) = run_tasks(
         engines,
         index,
-        &Inputs(inputs),
+        inputs,
         plan,
         options,
         origin,
@@ -398,7 +368,9 @@ fn reader(
                     message,
                 });
             }
-            Ok(Some(Reply::Hello { .. })) => st.fail(broken(engine_id, "said hello twice")),
+            Ok(Some(Reply::Hello { .. } | Reply::Defined { .. } | Reply::Refused { .. })) => {
+                st.fail(broken(engine_id, "answered a task with something else"))
+            }
             Ok(None) | Err(_) => {
                 st.dead[e] = true;
                 let lost: Vec<usize> = st.in_flight[e].drain(..).collect();

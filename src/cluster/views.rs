@@ -6,9 +6,11 @@ use std::fmt::Debug;
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::protocol::KernelInfo;
-use super::schedule::{self, Plan};
-use super::{Cluster, Engine, Remote};
+use super::code::{self, Shipped};
+use super::fork::fail;
+use super::protocol::{read_frame, write_frame, Code, KernelInfo, Reply, Request};
+use super::schedule::{self, Inputs, Plan, Tasks};
+use super::{Cluster, Engine, Pool, Remote};
 use crate::backends::{chunk_lengths, MapOptions, Mapped};
 use crate::{Error, Result};
 
@@ -20,7 +22,8 @@ impl<T: Serialize + Debug + Sync> RemoteInput for T {}
 pub trait RemoteOutput: DeserializeOwned + Send {}
 impl<T: DeserializeOwned + Send> RemoteOutput for T {}
 
-/// Tasks go to whichever engine is free (ipyparallel's `load_balanced_view`).
+/// Tasks go to whichever engine is free (ipyparallel's `load_balanced_view`); its plain-function
+/// methods (`map_sync`, `map`, `apply`) are documented with [`AsyncResult`](super::AsyncResult).
 ///
 /// Each engine has a few tasks waiting in its pipe, so that it never idles during a round trip:
 /// by default as many as it runs in about a millisecond (2 for long tasks, up to 256 for tiny
@@ -36,7 +39,7 @@ impl<T: DeserializeOwned + Send> RemoteOutput for T {}
 /// let cluster = parlab::cluster::Cluster::start(2)?;
 /// let echo = parlab::cluster::Remote::<u64, u64>::named("noop");
 /// let inputs: Vec<u64> = (0..1000).collect();
-/// let mapped = cluster.load_balanced().map(&echo, &inputs)?;
+/// let mapped = cluster.load_balanced().run(&echo, &inputs)?;
 /// assert_eq!(mapped.results, inputs);
 /// # Ok::<(), parlab::Error>(())
 /// ```
@@ -46,8 +49,7 @@ pub struct LoadBalancedView<'a> {
     prefetch: Option<usize>,
 }
 
-/// Each engine gets one contiguous share of the inputs (ipyparallel's direct view, `rc[:]`),
-/// and [`apply`](DirectView::apply) runs one task on the engine you name.
+/// Each engine gets one contiguous share of the inputs (ipyparallel's direct view, `rc[:]`).
 ///
 /// # Examples
 ///
@@ -58,7 +60,7 @@ pub struct LoadBalancedView<'a> {
 /// let cluster = parlab::cluster::Cluster::start(2)?;
 /// let seeds: Vec<u32> = (0..10).collect();
 /// let square = parlab::cluster::Remote::<u32, u32>::named("random-square");
-/// let mapped = cluster.direct().map_with(&square, &seeds, &MapOptions::traced(true))?;
+/// let mapped = cluster.direct().run_with(&square, &seeds, &MapOptions::traced(true))?;
 /// assert_eq!(mapped.results, [25, 25, 64, 64, 49, 9, 81, 16, 9, 25]);
 /// let engines: Vec<usize> = mapped.trace.unwrap().spans.iter().map(|s| s.worker).collect();
 /// assert_eq!(engines, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
@@ -69,72 +71,207 @@ pub struct DirectView<'a> {
     cluster: &'a Cluster,
 }
 
-/// The index of `kernel` in each engine's table, checking name and types.
-fn resolve<I, O>(engines: &[&mut Engine], kernel: &Remote<I, O>) -> Result<Vec<u32>> {
-    let want = KernelInfo::of::<I, O>(kernel.name());
-    engines
-        .iter()
-        .map(|e| {
-            let Some(i) = e.kernels.iter().position(|k| k.name == want.name) else {
-                let known: Vec<&str> = e.kernels.iter().map(|k| k.name.as_str()).collect();
-                return Err(Error::Backend {
-                    backend: "cluster",
-                    message: format!(
-                        "the engines have no kernel named {:?} (they have: {}); engines run only \
-                         kernels compiled into them: register yours in a KernelRegistry, serve it \
-                         with parlab::cluster::engine_main from a program of your own, and start \
-                         the cluster with Cluster::builder().engine(that program)",
-                        want.name,
-                        known.join(", ")
-                    ),
-                });
-            };
-            let have = &e.kernels[i];
-            if (&have.input, &have.output) != (&want.input, &want.output) {
-                return Err(Error::Backend {
-                    backend: "cluster",
-                    message: format!(
-                        "the engines' kernel {:?} maps {} -> {}, but this map has {} -> {}",
-                        want.name, have.input, have.output, want.input, want.output
-                    ),
-                });
-            }
-            Ok(i as u32)
-        })
-        .collect()
+/// What a map runs: one of the engines' kernels, by name and types, or a plain function.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Job<'a> {
+    Named(&'a KernelInfo),
+    Plain(Shipped),
 }
 
-/// Runs a map on the running engines of `cluster`; `plan` gets their positions.
-fn run_on<I: RemoteInput, O: RemoteOutput>(
-    cluster: &Cluster,
-    kernel: &Remote<I, O>,
-    inputs: &[I],
-    options: &MapOptions,
-    plan: impl FnOnce(&[&mut Engine]) -> Result<Plan>,
-) -> Result<Mapped<O>> {
-    let mut guard = cluster.lock();
-    let workers = guard.len();
-    let mut engines: Vec<&mut Engine> = guard.iter_mut().filter(|e| e.alive).collect();
-    if engines.is_empty() {
-        return Err(Error::Backend {
-            backend: "cluster",
-            message: "no engine is running; start a new cluster".into(),
-        });
+/// How a map spreads its tasks over the running engines.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Spread {
+    /// One shared queue, with this many tasks in flight per engine (adaptive when `None`).
+    Balanced(Option<usize>),
+    /// One contiguous share per engine.
+    Direct,
+    /// Everything on the engine with this id.
+    One(usize),
+}
+
+/// The load-balanced spread with the adaptive window (what `Backend::map` uses).
+pub(crate) fn balanced() -> Spread {
+    Spread::Balanced(None)
+}
+
+fn plan(spread: Spread, engines: &[&mut Engine], tasks: usize) -> Result<Plan> {
+    Ok(match spread {
+        Spread::Balanced(window) => Plan::Balanced { window },
+        Spread::Direct => {
+            let mut next = 0;
+            let queues = chunk_lengths(tasks, engines.len())
+                .map(|len| {
+                    next += len;
+                    (next - len..next).collect::<VecDeque<usize>>()
+                })
+                .collect();
+            Plan::Direct { queues }
+        }
+        Spread::One(engine) => {
+            let Some(at) = engines.iter().position(|e| e.id == engine) else {
+                return Err(Error::invalid(
+                    "engine",
+                    format!(
+                        "no running engine {engine}; running: {:?}",
+                        engines.iter().map(|e| e.id).collect::<Vec<_>>()
+                    ),
+                ));
+            };
+            let mut queues = vec![VecDeque::new(); engines.len()];
+            queues[at].extend(0..tasks);
+            Plan::Direct { queues }
+        }
+    })
+}
+
+/// The index of the named kernel `want` in `engine`'s table, checking name and types.
+fn resolve(engine: &Engine, want: &KernelInfo) -> Result<u32> {
+    let Some(i) = engine.kernels.iter().position(|k| k.name == want.name) else {
+        let known: Vec<&str> = engine.kernels.iter().map(|k| k.name.as_str()).collect();
+        return Err(fail(format!(
+            "the engines have no kernel named {:?} (they have: {}); map a plain function \
+             instead (view.map_sync(f, inputs)), or register yours in a KernelRegistry and start \
+             the cluster with Cluster::builder().kernels(registry)",
+            want.name,
+            known.join(", ")
+        )));
+    };
+    let have = &engine.kernels[i];
+    if (&have.input, &have.output) != (&want.input, &want.output) {
+        return Err(fail(format!(
+            "the engines' kernel {:?} maps {} -> {}, but this map has {} -> {}",
+            want.name, have.input, have.output, want.input, want.output
+        )));
     }
-    let index = resolve(&engines, kernel)?;
-    let plan = plan(&engines)?;
-    let mapped = schedule::run(&mut engines, &index, inputs, plan, options, workers);
+    Ok(i as u32)
+}
+
+/// Where a plain function's code is, found once per map.
+type Located = (Code, Option<Code>);
+
+/// The slot of plain function `shipped` in `engine`'s table, defining it there first if needed;
+/// `Ok(None)` when the engine turns out to be dead.
+fn define(
+    engine: &mut Engine,
+    shipped: Shipped,
+    located: &mut Option<Located>,
+) -> Result<Option<u32>> {
+    if let Some(&slot) = engine.functions.get(&shipped) {
+        return Ok(Some(slot));
+    }
+    if !engine.forked() {
+        return Err(fail(format!(
+            "engine {} is a program of its own (started with ClusterBuilder::engine or \
+             $PARLAB_ENGINE), not a copy of this process: it runs kernels by name only, never \
+             this process's functions. Start the cluster with Cluster::start(n) to map plain \
+             functions",
+            engine.id
+        )));
+    }
+    if located.is_none() {
+        let function = (shipped.function != 0)
+            .then(|| code::locate(shipped.function))
+            .transpose();
+        *located = Some((
+            code::locate(shipped.trampoline).map_err(fail)?,
+            function.map_err(fail)?,
+        ));
+    }
+    let Some((trampoline, function)) = located.clone() else {
+        return Err(fail("no code located"));
+    };
+    let sent = write_frame(
+        &mut engine.stdin,
+        &Request::Define {
+            trampoline,
+            function,
+        },
+    )
+    .and_then(|()| std::io::Write::flush(&mut engine.stdin));
+    match sent.and_then(|()| read_frame::<Reply>(&mut engine.stdout)) {
+        Ok(Some(Reply::Defined { slot })) => {
+            engine.functions.insert(shipped, slot);
+            Ok(Some(slot))
+        }
+        Ok(Some(Reply::Refused { message })) => Err(fail(format!(
+            "engine {} cannot run this function: {message}",
+            engine.id
+        ))),
+        _ => {
+            engine.alive = false;
+            Ok(None)
+        }
+    }
+}
+
+/// Runs `job` over `tasks` on the running engines of `pool`, spread as `spread`.
+pub(crate) fn run_job<O: RemoteOutput>(
+    pool: &Pool,
+    job: Job<'_>,
+    tasks: &dyn Tasks,
+    options: &MapOptions,
+    spread: Spread,
+) -> Result<Mapped<O>> {
+    let mut guard = pool.lock();
+    let workers = guard.len();
+    let mut index = Vec::new();
+    let mut located = None;
+    let mut engines: Vec<&mut Engine> = Vec::new();
+    for engine in guard.iter_mut().filter(|e| e.alive) {
+        let slot = match job {
+            Job::Named(want) => Some(resolve(engine, want)?),
+            Job::Plain(shipped) => define(engine, shipped, &mut located)?,
+        };
+        if let Some(slot) = slot {
+            index.push(slot);
+            engines.push(engine);
+        }
+    }
+    if engines.is_empty() {
+        return Err(fail("no engine is running; start a new cluster"));
+    }
+    let plan = plan(spread, &engines, tasks.len())?;
+    let mapped = schedule::run(&mut engines, &index, tasks, plan, options, workers);
     if matches!(mapped, Err(Error::TimedOut { .. })) {
         // The engines the timeout killed are reaped and replaced, so the cluster goes on.
         for engine in guard.iter_mut().filter(|e| !e.alive) {
-            let _ = engine.child.kill();
-            let _ = engine.child.wait();
-            if let Ok(fresh) = super::locate::spawn(cluster.program(), engine.id) {
+            engine.process.kill();
+            engine.process.wait();
+            if let Ok(fresh) = pool.launch.spawn(engine.id) {
                 *engine = fresh;
             }
         }
     }
     mapped
+}
+
+/// Runs the plain function `shipped` over `tasks` (see [`run_job`]).
+pub(crate) fn run_plain<O: RemoteOutput>(
+    pool: &Pool,
+    shipped: Shipped,
+    tasks: &dyn Tasks,
+    options: &MapOptions,
+    spread: Spread,
+) -> Result<Mapped<O>> {
+    run_job(pool, Job::Plain(shipped), tasks, options, spread)
+}
+
+/// Runs the engines' kernel `kernel` over `inputs`.
+fn run_named<I: RemoteInput, O: RemoteOutput>(
+    cluster: &Cluster,
+    kernel: &Remote<I, O>,
+    inputs: &[I],
+    options: &MapOptions,
+    spread: Spread,
+) -> Result<Mapped<O>> {
+    let want = KernelInfo::of::<I, O>(kernel.name());
+    run_job(
+        cluster.pool(),
+        Job::Named(&want),
+        &Inputs(inputs),
+        options,
+        spread,
+    )
 }
 
 impl<'a> LoadBalancedView<'a> {
@@ -143,6 +280,14 @@ impl<'a> LoadBalancedView<'a> {
             cluster,
             prefetch: None,
         }
+    }
+
+    pub(crate) fn cluster(&self) -> &'a Cluster {
+        self.cluster
+    }
+
+    pub(crate) fn spread(&self) -> Spread {
+        Spread::Balanced(self.prefetch)
     }
 
     /// Exactly `prefetch` tasks in flight per engine (at least 1) instead of the adaptive
@@ -155,57 +300,41 @@ impl<'a> LoadBalancedView<'a> {
         }
     }
 
-    /// Applies `kernel` (by name) to every input; results in input order.
+    /// Applies the engines' kernel `kernel` (by name) to every input; results in input order.
     ///
     /// # Errors
     ///
     /// [`Error::Backend`] when the engines lack the kernel, or all engines died;
     /// [`Error::TaskFailed`] when a task panicked.
-    pub fn map<I: RemoteInput, O: RemoteOutput>(
+    pub fn run<I: RemoteInput, O: RemoteOutput>(
         &self,
         kernel: &Remote<I, O>,
         inputs: &[I],
     ) -> Result<Mapped<O>> {
-        self.map_with(kernel, inputs, &MapOptions::default())
+        self.run_with(kernel, inputs, &MapOptions::default())
     }
 
-    /// [`map`](Self::map) with options (a task stream per engine when `trace`).
+    /// [`run`](Self::run) with options (a task stream per engine when `trace`).
     ///
     /// # Errors
     ///
-    /// As [`map`](Self::map).
-    pub fn map_with<I: RemoteInput, O: RemoteOutput>(
+    /// As [`run`](Self::run).
+    pub fn run_with<I: RemoteInput, O: RemoteOutput>(
         &self,
         kernel: &Remote<I, O>,
         inputs: &[I],
         options: &MapOptions,
     ) -> Result<Mapped<O>> {
-        let window = self.prefetch;
-        run_on(self.cluster, kernel, inputs, options, |_| {
-            Ok(Plan::Balanced { window })
-        })
-    }
-
-    /// Runs one task on whichever engine is free.
-    ///
-    /// # Errors
-    ///
-    /// As [`map`](Self::map).
-    pub fn apply<I: RemoteInput, O: RemoteOutput>(
-        &self,
-        kernel: &Remote<I, O>,
-        input: &I,
-    ) -> Result<O> {
-        let mapped = self.map(kernel, std::slice::from_ref(input))?;
-        single(mapped)
+        run_named(self.cluster, kernel, inputs, options, self.spread())
     }
 }
 
-fn single<O>(mapped: Mapped<O>) -> Result<O> {
-    mapped.results.into_iter().next().ok_or(Error::Backend {
-        backend: "cluster",
-        message: "no result came back".into(),
-    })
+pub(crate) fn single<O>(mapped: Mapped<O>) -> Result<O> {
+    mapped
+        .results
+        .into_iter()
+        .next()
+        .ok_or_else(|| fail("no result came back"))
 }
 
 impl<'a> DirectView<'a> {
@@ -213,77 +342,53 @@ impl<'a> DirectView<'a> {
         DirectView { cluster }
     }
 
+    pub(crate) fn cluster(&self) -> &'a Cluster {
+        self.cluster
+    }
+
     /// Splits the inputs into one contiguous share per running engine (in engine order) and
-    /// maps `kernel` (by name); results in input order.
+    /// runs the engines' kernel `kernel` (by name); results in input order.
     ///
     /// # Errors
     ///
     /// [`Error::Backend`] when the engines lack the kernel; [`Error::TaskFailed`] when a task
     /// panicked or its engine died.
-    pub fn map<I: RemoteInput, O: RemoteOutput>(
+    pub fn run<I: RemoteInput, O: RemoteOutput>(
         &self,
         kernel: &Remote<I, O>,
         inputs: &[I],
     ) -> Result<Mapped<O>> {
-        self.map_with(kernel, inputs, &MapOptions::default())
+        self.run_with(kernel, inputs, &MapOptions::default())
     }
 
-    /// [`map`](Self::map) with options.
+    /// [`run`](Self::run) with options.
     ///
     /// # Errors
     ///
-    /// As [`map`](Self::map).
-    pub fn map_with<I: RemoteInput, O: RemoteOutput>(
+    /// As [`run`](Self::run).
+    pub fn run_with<I: RemoteInput, O: RemoteOutput>(
         &self,
         kernel: &Remote<I, O>,
         inputs: &[I],
         options: &MapOptions,
     ) -> Result<Mapped<O>> {
-        run_on(self.cluster, kernel, inputs, options, |engines| {
-            let mut next = 0;
-            let queues = chunk_lengths(inputs.len(), engines.len())
-                .map(|len| {
-                    next += len;
-                    (next - len..next).collect::<VecDeque<usize>>()
-                })
-                .collect();
-            Ok(Plan::Direct { queues })
-        })
+        run_named(self.cluster, kernel, inputs, options, Spread::Direct)
     }
+}
 
-    /// Runs `kernel` on `input` on engine number `engine` (`rc[engine].apply_sync`).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] when there is no running engine with that number; otherwise as
-    /// [`map`](Self::map).
-    pub fn apply<I: RemoteInput, O: RemoteOutput>(
-        &self,
-        engine: usize,
-        kernel: &Remote<I, O>,
-        input: &I,
-    ) -> Result<O> {
-        let inputs = std::slice::from_ref(input);
-        let mapped = run_on(
-            self.cluster,
-            kernel,
-            inputs,
-            &MapOptions::default(),
-            |engines| {
-                let Some(at) = engines.iter().position(|e| e.id == engine) else {
-                    return Err(Error::invalid(
-                        "engine",
-                        format!(
-                            "no running engine {engine}; running: {:?}",
-                            engines.iter().map(|e| e.id).collect::<Vec<_>>()
-                        ),
-                    ));
-                };
-                let mut queues = vec![VecDeque::new(); engines.len()];
-                queues[at].push_back(0);
-                Ok(Plan::Direct { queues })
-            },
-        )?;
-        single(mapped)
-    }
+/// Runs the engines' kernel `kernel` on `input` on engine `engine`.
+pub(crate) fn run_one<I: RemoteInput, O: RemoteOutput>(
+    cluster: &Cluster,
+    engine: usize,
+    kernel: &Remote<I, O>,
+    input: &I,
+) -> Result<O> {
+    let inputs = std::slice::from_ref(input);
+    single(run_named(
+        cluster,
+        kernel,
+        inputs,
+        &MapOptions::default(),
+        Spread::One(engine),
+    )?)
 }
