@@ -30,7 +30,7 @@ Notebooks in notebooks/solutions/ are listed in expected.json under their path f
 ("solutions/07-exercise-gas.ipynb"); the others under their file name.
 
 Before anything runs, the module's code cells are counted. Each of the 37 code cells of the
-module (its cells `In [M]` of sections 15.1 to 15.5) has one cell in notebooks/0*.ipynb (not the
+module (its cells `In [M]` of sections 15.1 to 15.5) has one cell in notebooks/*.ipynb (not the
 solutions) whose FIRST line carries its tag, `// module: 15.N In[M]` in a code cell or
 `<!-- module: 15.N In[M] -->` in a markdown cell where Rust has nothing to run. The tags must
 appear in the module's order, each as many times as the module has that label (twice for
