@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Execute parlab's evcxr notebooks headlessly and check their outputs, cell by cell.
 
-Every notebook in notebooks/ runs top to bottom in the "Rust (parlab)" kernel with nbclient.
-A notebook fails when
+Every notebook in notebooks/ (and in notebooks/solutions/, the instructor editions, when that folder
+exists) runs top to bottom in the "Rust (parlab)" kernel with nbclient. A notebook fails when
   * a cell errors (compile error: nbclient raises),
   * a cell panics (evcxr reports a panic on stderr but nbclient exits 0, so the outputs are
     scanned for `panicked at` and `error` outputs),
@@ -26,19 +26,32 @@ notebooks/expected.json maps each notebook's file name to a list of entries:
       they run out, a prompt gets "" (nobody there). The prompt and the answer are added to the
       cell's outputs as JupyterLab shows them ("PROMPT ANSWER"), so "shows" can check them.
 
+Notebooks in notebooks/solutions/ are listed in expected.json under their path from notebooks/
+("solutions/07-exercise-gas.ipynb"); the others under their file name.
+
+Before anything runs, the module's code cells are counted. Each of the 37 code cells of the
+module (its cells `In [M]` of sections 15.1 to 15.5) has one cell in notebooks/*.ipynb (not the
+solutions) whose FIRST line carries its tag, `// module: 15.N In[M]` in a code cell or
+`<!-- module: 15.N In[M] -->` in a markdown cell where Rust has nothing to run. The tags must
+appear in the module's order, each as many times as the module has that label (twice for
+15.1 In[8], 15.1 In[17] and 15.2 In[None], once for the others). `--tags` runs only this check.
+
 A bare string ("some text" anywhere in the notebook) is rejected: it cannot tell which cell
 printed it (07's picture shown as Debug text passed that way while another cell drew an SVG).
 The rejection names every bare string left, so converting them is a matter of reading the list.
 
 Executed copies go to target/notebooks/ (they are build products, not source).
 
-Usage: run_notebooks.py [NOTEBOOK ...]   (default: every notebook in notebooks/)
+Usage: run_notebooks.py [--tags] [NOTEBOOK ...]
+       (default: every notebook in notebooks/, then notebooks/solutions/)
 """
 import asyncio
 import json
 import os
+import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -49,7 +62,74 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "target" / "notebooks"
 CELL_TIMEOUT = int(os.environ.get("PARLAB_CELL_TIMEOUT", "1200"))
+SOLUTIONS = NOTEBOOKS / "solutions"
 KEYS = ({"cell", "shows"}, {"cell", "lacks"}, {"cell", "shows", "lacks"}, {"stdin"})
+
+
+# The module's 37 code cells, in its order: (section, label of `In [label]`). Its author ran cells out
+# of order, so labels jump and repeat; the repeated ones are different cells.
+MODULE_CELLS = [
+    ("15.1", "3"), ("15.1", "4"), ("15.1", "8"), ("15.1", "16"), ("15.1", "17"), ("15.1", "18"),
+    ("15.1", "19"), ("15.1", "20"), ("15.1", "10"), ("15.1", "17"), ("15.1", "8"), ("15.1", "24"),
+    ("15.2", "25"), ("15.2", "26"), ("15.2", "27"), ("15.2", "None"), ("15.2", "2"), ("15.2", "5"),
+    ("15.2", "None"), ("15.2", "9"),
+    ("15.3", "15"), ("15.3", "18"),
+    ("15.4", "1"), ("15.4", "5"), ("15.4", "6"), ("15.4", "7"), ("15.4", "9"), ("15.4", "10"),
+    ("15.4", "16"), ("15.4", "28"),
+    ("15.5", "1"), ("15.5", "2"), ("15.5", "3"), ("15.5", "4"), ("15.5", "5"), ("15.5", "11"),
+    ("15.5", "12"),
+]
+TAG = re.compile(r"module:\s*(15\.\d)\s+In\s*\[\s*(\w+)\s*\]")
+TAG_LINE = re.compile(r"\s*(//|<!--)")  # a later line that looks like a misplaced tag (prose may quote one)
+
+
+def module_tags(paths):
+    """[(section, label, where)] of the tagged cells of `paths`, in order: the tag on a cell's first line."""
+    found = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            first = cell.source.lstrip("\n").split("\n", 1)[0]
+            m = TAG.search(first)
+            if m:
+                found.append((m.group(1), m.group(2), f"{path.name} cell {i} ({cell.cell_type})"))
+            elif any(TAG.search(line) for line in cell.source.split("\n") if TAG_LINE.match(line)):
+                found.append((None, None, f"{path.name} cell {i}: a module tag below the first line"))
+    return found
+
+
+def tag_problems(paths):
+    """What is wrong with the module-cell tags of `paths` (the student notebooks), or []."""
+    found = module_tags(paths)
+    bad = [where for s, _, where in found if s is None]
+    tags = [(s, label) for s, label, _ in found if s is not None]
+    want, have = Counter(MODULE_CELLS), Counter(tags)
+    problems = [f"{w}: move the tag to the first line" for w in bad]
+    for s, label in dict.fromkeys(c for c in MODULE_CELLS if have[c] < want[c]):
+        problems.append(f"module cell {s} In[{label}] has {have[(s, label)]} tagged cells, needs {want[(s, label)]}")
+    for s, label in dict.fromkeys(tags):
+        if have[(s, label)] <= want[(s, label)]:
+            continue
+        places = ", ".join(w for t_s, t_l, w in found if (t_s, t_l) == (s, label))
+        if (s, label) in want:
+            problems.append(
+                f"module cell {s} In[{label}] is tagged {have[(s, label)]} times, the module has it "
+                f"{want[(s, label)]} time(s): {places}"
+            )
+        else:
+            problems.append(f"no module cell {s} In[{label}] exists (tagged at {places})")
+    if len(tags) < len(MODULE_CELLS):
+        problems.append(f"{len(tags)} tagged module cells, the module has {len(MODULE_CELLS)}")
+    if not problems and tags != MODULE_CELLS:
+        for k, (got, expect) in enumerate(zip(tags, MODULE_CELLS)):
+            if got != expect:
+                where = [w for s, _, w in found if s is not None][k]
+                problems.append(
+                    f"module cells out of order: {where} is {got[0]} In[{got[1]}], the module's next "
+                    f"cell is {expect[0]} In[{expect[1]}]"
+                )
+                break
+    return problems
 
 
 class PromptingClient(NotebookClient):
@@ -197,8 +277,9 @@ def run(path, entries):
     except CellExecutionError as e:
         failure = str(e)[:2000]
     seconds = time.time() - t0
-    OUT.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, OUT / path.name)
+    out = OUT / key(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
     found = problems(nb)
     if failure:
         found.insert(0, f"cell failed: {failure}")
@@ -210,11 +291,32 @@ def run(path, entries):
     return seconds, found
 
 
+def key(path):
+    """The notebook's name in expected.json: its path from notebooks/."""
+    return path.resolve().relative_to(NOTEBOOKS).as_posix()
+
+
+def all_notebooks():
+    return sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(SOLUTIONS.glob("*.ipynb"))
+
+
 def main():
+    args = sys.argv[1:]
+    tags_only = "--tags" in args
+    args = [a for a in args if a != "--tags"]
+    students = sorted(NOTEBOOKS.glob("*.ipynb"))
+    failed = [f"module tags: {p}" for p in tag_problems(students)]
+    tagged = sum(1 for s, _, _ in module_tags(students) if s is not None)
+    verdict = "all present, in the module's order" if not failed else "FAILED"
+    print(f"module cells: {tagged} tagged, the module has {len(MODULE_CELLS)}: {verdict}", flush=True)
+    for f in failed:
+        print(f"    {f}", flush=True)
+    if tags_only:
+        sys.exit(1 if failed else 0)
     expected = json.loads((NOTEBOOKS / "expected.json").read_text())
-    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
-    present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
-    failed = [f"{m}: listed in expected.json but not found" for m in sorted(set(expected) - present)]
+    paths = [Path(p).resolve() for p in args] or all_notebooks()
+    present = {key(p) for p in all_notebooks()}
+    failed += [f"{m}: listed in expected.json but not found" for m in sorted(set(expected) - present)]
     for name in sorted(present - set(expected)):
         failed.append(f"{name}: no expected outputs listed in notebooks/expected.json")
     left = [b for name in sorted(expected) for b in malformed(name, expected[name])]
@@ -223,13 +325,14 @@ def main():
         failed.extend(left)
     total = time.time()
     for path in paths:
-        print(f"==> notebook {path.name}", flush=True)
-        seconds, found = run(path, expected.get(path.name, []))
+        name = key(path)
+        print(f"==> notebook {name}", flush=True)
+        seconds, found = run(path, expected.get(name, []))
         status = "ok" if not found else "FAILED"
-        print(f"<== notebook {path.name}: {status} in {seconds:.0f} s", flush=True)
+        print(f"<== notebook {name}: {status} in {seconds:.0f} s", flush=True)
         for p in found:
             print(f"    {p}", flush=True)
-            failed.append(f"{path.name}: {p}")
+            failed.append(f"{name}: {p}")
     print(f"notebooks: {len(paths)} run in {time.time() - total:.0f} s; executed copies in {OUT}")
     if failed:
         print("notebook failures:\n  " + "\n  ".join(failed), file=sys.stderr)
