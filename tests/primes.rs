@@ -76,7 +76,8 @@ fn subintervals_cover_exactly_the_odd_candidates_up_to_isqrt() {
 
 #[test]
 fn the_modules_split_misreports_small_primes_and_parlab_does_not() {
-    for p in [7, 11, 13] {
+    // Every odd prime up to 17: the widened subintervals reach p itself.
+    for p in [3, 5, 7, 11, 13, 17] {
         assert!(
             !module_verdict(p, 16),
             "the module's split calls {p} not prime"
@@ -84,6 +85,8 @@ fn the_modules_split_misreports_small_primes_and_parlab_does_not() {
         let answer = check_prime(&Threads::new(16).unwrap(), p).unwrap();
         assert!(answer.is_prime, "{p}");
     }
+    // From 19 on, the 16 subintervals of width 1 (3..=18) stop below p: the module is right.
+    assert!(module_verdict(19, 16) && module_verdict(23, 16));
 }
 
 #[test]

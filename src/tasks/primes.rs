@@ -2,7 +2,7 @@
 //! Miller–Rabin test for every `u64`.
 //!
 //! The module's `subint_limits` splits `3..sqrt(n)` into ranges that, for small `n`, run past
-//! `sqrt(n)` and even reach `n` itself, so with 16 workers it reports 7, 11 and 13 "not prime".
+//! `sqrt(n)` and even reach `n` itself, so with 16 workers it reports 3, 5, 7, 11, 13 and 17 "not prime".
 //! [`subinterval_limits`] covers exactly the odd candidates `3..=isqrt(n)` and never `x >= n`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
