@@ -36,7 +36,9 @@ NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "target"
 
 # Cells that do deliberate long work (measure whole runs, sleep, start a cluster): by notebook,
-# the substrings that mark them. They are timed and shown but left out of the median.
+# the substrings that mark them, plus ALWAYS_SLOW in every notebook (the module's timed cells,
+# which print "Execution time = ..."). They are timed and shown but left out of the median.
+ALWAYS_SLOW = ["Execution time =", "std::thread::sleep", "CpuMonitor", "ask_in_notebook"]
 SLOW = {
     "00-introduction.ipynb": ["Method::Trial", "check_prime("],
     "01-multiprocess.ipynb": ["check_prime(", "experiment("],
@@ -166,7 +168,7 @@ def summary(name, started, rows):
 
 def time_notebook(path, kernel, timeout, number):
     nb = nbformat.read(path, as_version=4)
-    slow_marks = SLOW.get(path.name, [])
+    slow_marks = SLOW.get(path.name, []) + ALWAYS_SLOW
     cells = [
         (i, c.source, c.source.lstrip().startswith(":dep parlab"), any(m in c.source for m in slow_marks))
         for i, c in enumerate(nb.cells)

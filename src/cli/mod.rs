@@ -206,13 +206,6 @@ where
 
 /// Parses the command line, runs it, prints errors as one line, and returns the exit code.
 pub fn main() -> ExitCode {
-    // Mesa's Vulkan device-select layer connects to a Wayland display while wgpu looks for
-    // adapters, and prints "XDG_RUNTIME_DIR is invalid" on a headless machine; wgpu picks the
-    // adapter itself. Set before any thread starts.
-    #[cfg(feature = "gpu")]
-    if std::env::var_os("NODEVICE_SELECT").is_none() {
-        std::env::set_var("NODEVICE_SELECT", "1");
-    }
     let cli = Cli::parse();
     if let Err(e) = interrupt::install() {
         eprintln!("warning: {e}");
