@@ -24,6 +24,8 @@ if (!outDir) {
   process.exit(2);
 }
 fs.mkdirSync(outDir, { recursive: true });
+// The notebook on screen (a restored workspace may hold other, hidden tabs).
+const VISIBLE = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook';
 const timeoutMs = Number(process.env.NOTEBOOK_TIMEOUT_S || 900) * 1000;
 
 (async () => {
@@ -36,8 +38,8 @@ const timeoutMs = Number(process.env.NOTEBOOK_TIMEOUT_S || 900) * 1000;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', e => problems.push('page error: ' + e));
-    await page.goto(`${lab}/lab/tree/${nbPath}?token=${token}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120000 });
+    await page.goto(`${lab}/lab/tree/${nbPath}?reset&token=${token}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(VISIBLE + ' .jp-Cell', { timeout: 120000 });
     // JupyterLab may ask which kernel to start while it is still reading the kernel list: answer
     // with the notebook's own (Rust (parlab)), the way a student would.
     const t1 = Date.now();
@@ -68,17 +70,17 @@ const timeoutMs = Number(process.env.NOTEBOOK_TIMEOUT_S || 900) * 1000;
         await box.fill(answers[answered++]);
         await box.press('Enter');
       }
-      const busy = await page.evaluate(() => {
-        const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+      const busy = await page.evaluate(VISIBLE => {
+        const prompts = [...document.querySelectorAll(VISIBLE + ' .jp-CodeCell .jp-InputPrompt')];
         const running = prompts.some(p => /\[\*\]/.test(p.textContent));
         const status = document.querySelector('#jp-main-statusbar')?.innerText || '';
         return running || !/\|\s*Idle/i.test(status);
-      });
+      }, VISIBLE);
       if (!busy) break;
       await page.waitForTimeout(1000);
     }
     const seconds = (Date.now() - t0) / 1000;
-    const cells = await page.evaluate(() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map((c, i) => {
+    const cells = await page.evaluate(VISIBLE => [...document.querySelectorAll(VISIBLE + ' .jp-Cell')].map((c, i) => {
       const code = c.classList.contains('jp-CodeCell');
       const source = (c.querySelector('.jp-InputArea-editor .cm-content') || c.querySelector('.jp-InputArea-editor'))?.innerText || '';
       const prompt = c.querySelector('.jp-InputPrompt')?.textContent.trim() || '';
@@ -90,7 +92,7 @@ const timeoutMs = Number(process.env.NOTEBOOK_TIMEOUT_S || 900) * 1000;
         text: o.innerText.slice(0, 2000),
       }));
       return { index: i, code, prompt, first_line: source.split('\n')[0], outputs };
-    }));
+    }), VISIBLE);
     for (const c of cells) {
       if (!c.code) continue;
       if (!/^\[\d+\]:?$/.test(c.prompt)) problems.push(`cell ${c.index} (${c.first_line}) did not run: prompt ${c.prompt}`);
@@ -101,7 +103,7 @@ const timeoutMs = Number(process.env.NOTEBOOK_TIMEOUT_S || 900) * 1000;
     }
     // Screenshots: scroll the notebook (its tallest scrolling element) a window at a time.
     await page.evaluate(() => {
-      const all = [...document.querySelectorAll('.jp-NotebookPanel *')];
+      const all = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) *')];
       const s = all.filter(e => e.scrollHeight > e.clientHeight + 10 && /(auto|scroll)/.test(getComputedStyle(e).overflowY))
         .sort((a, b) => b.scrollHeight - a.scrollHeight)[0];
       if (s) s.setAttribute('data-parlab-scroller', '1');
