@@ -38,7 +38,7 @@
 //! let view = cluster.direct();
 //! assert_eq!(view.apply(1, &Remote::<u32, u32>::named("random-square"), &3)?, 64);
 //! // A closure is refused, never swapped for the engines' kernel of the same name.
-//! let err = cluster.map(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
+//! let err = cluster.run(&kernel("random-square", |s: &u32| s * 2), &[1]).unwrap_err();
 //! assert!(err.to_string().contains("engines run only kernels compiled into them"));
 //! cluster.shutdown()?;
 //! # Ok::<(), parlab::Error>(())
