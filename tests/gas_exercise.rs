@@ -4,23 +4,8 @@
 use parlab::gas::{check_step, step_particle, Particle};
 use parlab::prelude::*;
 
-/// Forgot the walls.
-fn no_walls(p: &mut Particle, dt: f64, _side: f64) {
-    p.x += p.vx * dt;
-    p.y += p.vy * dt;
-}
-
-/// Reflects right but loses 10 % of the speed at every bounce.
-fn loses_energy_at_walls(p: &mut Particle, dt: f64, side: f64) {
-    let (vx, vy) = (p.vx, p.vy);
-    step_particle(p, dt, side);
-    if p.vx != vx {
-        p.vx *= 0.9;
-    }
-    if p.vy != vy {
-        p.vy *= 0.9;
-    }
-}
+mod gas_samplers;
+use gas_samplers::{loses_energy_at_walls, no_walls};
 
 /// The usual first solution: one reflection per wall per step.
 fn one_bounce(p: &mut Particle, dt: f64, side: f64) {

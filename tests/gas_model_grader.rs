@@ -36,28 +36,12 @@ fn model_with(
         .collect()
 }
 
-fn no_walls(p: &mut Particle, dt: f64, _side: f64) {
-    p.x += p.vx * dt;
-    p.y += p.vy * dt;
-}
-
-fn lossy_walls(p: &mut Particle, dt: f64, side: f64) {
-    let (vx, vy) = (p.vx, p.vy);
-    step_particle(p, dt, side);
-    if p.vx != vx {
-        p.vx *= 0.9;
-    }
-    if p.vy != vy {
-        p.vy *= 0.9;
-    }
-}
-
 fn gas_no_walls(p: &GasParams) -> Vec<Vec<(f64, f64)>> {
     model_with(p, reference::speeds, no_walls)
 }
 
 fn gas_lossy(p: &GasParams) -> Vec<Vec<(f64, f64)>> {
-    model_with(p, reference::speeds, lossy_walls)
+    model_with(p, reference::speeds, loses_energy_at_walls)
 }
 
 fn gas_chi3(p: &GasParams) -> Vec<Vec<(f64, f64)>> {

@@ -217,7 +217,7 @@ fn die_with_parent(parent: libc::pid_t) {
 /// In a forked child: SIGINT, SIGTERM and SIGHUP get their default action back (unless they were
 /// ignored) and no signal is blocked, so that a Ctrl-C that reaches the process group ends the
 /// worker even when the parent catches it (the `parlab` CLI does, to stop its workers first).
-fn default_signals() {
+pub(crate) fn default_signals() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: sigaction is async-signal-safe; `old` is a valid out-pointer, and passing a
         // null new action only reads the current one.

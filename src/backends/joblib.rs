@@ -5,8 +5,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::{
-    Backend, Job, Kernel, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, StarFn,
-    ThreadExecutor,
+    Job, MapOptions, Mapped, ProcessPool, Progress, ProgressUpdate, StarFn, ThreadExecutor,
 };
 use crate::{Error, Result};
 
@@ -172,24 +171,7 @@ impl Parallel {
     }
 }
 
-impl Backend for Parallel {
-    fn name(&self) -> &'static str {
-        "joblib"
-    }
-
-    fn workers(&self) -> usize {
-        self.n_jobs
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(Parallel, "joblib", |s| s.n_jobs);
 
 plain_maps!(Parallel, "Parallel::new(2)?", { O: Serialize + DeserializeOwned, });
 

@@ -64,6 +64,7 @@ mod trace;
 mod watchdog;
 
 pub use cpu::{process_cpu_seconds, CpuMonitor, CpuSample, CpuTrace, CPU_SAMPLE_INTERVAL};
+pub(crate) use fork::default_signals;
 pub use future::Future;
 pub use job::StarFn;
 pub(crate) use job::{Job, Plain};
@@ -72,7 +73,7 @@ pub use meter::{Meter, MeterReading};
 pub(crate) use observe::Report;
 pub use observe::{feed_path, watched_at, MapEvent, MapFeed, FLUSH_INTERVAL};
 pub use options::{MapOptions, Mapped};
-pub(crate) use plain::plain_maps;
+pub(crate) use plain::{backend_impl, plain_maps};
 pub use process_executor::ProcessExecutor;
 pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;

@@ -122,4 +122,32 @@ macro_rules! plain_maps {
     };
 }
 
+/// `backend_impl!(Type, "name", |s| workers)`: the [`Backend`](super::Backend) impl of a backend
+/// whose private `exec` runs any [`Job`](super::Job): its name, its worker count (an expression
+/// of `s`, the backend), and `run_with` handing the kernel to `exec`.
+macro_rules! backend_impl {
+    ($ty:ty, $name:expr, |$s:ident| $workers:expr) => {
+        impl $crate::backends::Backend for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn workers(&self) -> usize {
+                let $s = self;
+                $workers
+            }
+
+            fn run_with<K: $crate::backends::Kernel>(
+                &self,
+                kernel: &K,
+                inputs: &[K::Input],
+                options: &$crate::backends::MapOptions,
+            ) -> $crate::Result<$crate::backends::Mapped<K::Output>> {
+                self.exec(kernel, inputs, options)
+            }
+        }
+    };
+}
+
+pub(crate) use backend_impl;
 pub(crate) use plain_maps;

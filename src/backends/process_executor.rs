@@ -16,7 +16,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::fork;
 use super::fork_map::fork_map;
 use super::runner::catch;
-use super::{Backend, Future, Job as RunJob, Kernel, MapOptions, Mapped};
+use super::{Future, Job as RunJob, MapOptions, Mapped};
 use crate::{Error, Result};
 
 /// A submitted job: its process while it runs, then its encoded outcome.
@@ -297,24 +297,7 @@ impl Drop for ProcessExecutor {
     }
 }
 
-impl Backend for ProcessExecutor {
-    fn name(&self) -> &'static str {
-        "process-executor"
-    }
-
-    fn workers(&self) -> usize {
-        self.workers
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(ProcessExecutor, "process-executor", |s| s.workers);
 
 plain_maps!(ProcessExecutor, "ProcessExecutor::new(2)?", { O: Serialize + DeserializeOwned, });
 

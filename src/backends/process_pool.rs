@@ -61,7 +61,7 @@
 use super::fork_map::fork_map;
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{Backend, Job, Kernel, MapOptions, Mapped};
+use super::{Backend, Job, MapOptions, Mapped};
 use crate::Result;
 
 /// A pool of worker processes, like `multiprocess.Pool(processes=workers)`.
@@ -134,24 +134,7 @@ impl ProcessPool {
     }
 }
 
-impl Backend for ProcessPool {
-    fn name(&self) -> &'static str {
-        "process-pool"
-    }
-
-    fn workers(&self) -> usize {
-        self.workers
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(ProcessPool, "process-pool", |s| s.workers);
 
 plain_maps!(ProcessPool, "ProcessPool::new(2)?", { O: Serialize + DeserializeOwned, });
 

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{Backend, Job, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Job, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
 /// A rayon [`ThreadPool`](rayon::ThreadPool) of a chosen size (never rayon's global pool). Idle
@@ -69,24 +69,7 @@ impl RayonPool {
     }
 }
 
-impl Backend for RayonPool {
-    fn name(&self) -> &'static str {
-        "rayon"
-    }
-
-    fn workers(&self) -> usize {
-        self.workers
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(RayonPool, "rayon", |s| s.workers);
 
 plain_maps!(RayonPool, "RayonPool::new(2)?", {});
 

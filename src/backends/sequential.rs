@@ -1,6 +1,6 @@
 //! The baseline: a plain loop on the calling thread.
 
-use super::{Backend, Job, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Job, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Runs every task in order on the calling thread: the module's "non-parallelized" row.
@@ -27,24 +27,7 @@ use crate::Result;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sequential;
 
-impl Backend for Sequential {
-    fn name(&self) -> &'static str {
-        "sequential"
-    }
-
-    fn workers(&self) -> usize {
-        1
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(Sequential, "sequential", |_s| 1);
 
 plain_maps!(Sequential, "Sequential", {});
 

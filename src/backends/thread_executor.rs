@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::runner::{catch, run_task};
-use super::{Backend, Future, Job, Kernel, MapOptions, Mapped, Runner};
+use super::{Backend, Future, Job, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
 
 type Queued = Box<dyn FnOnce(usize) + Send>;
@@ -141,24 +141,7 @@ impl Drop for ThreadExecutor {
     }
 }
 
-impl Backend for ThreadExecutor {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn workers(&self) -> usize {
-        self.threads.len()
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(ThreadExecutor, NAME, |s| s.threads.len());
 
 plain_maps!(ThreadExecutor, "ThreadExecutor::new(2)?", {});
 

@@ -1,6 +1,6 @@
 //! std scoped threads, one contiguous chunk of inputs per worker.
 
-use super::{chunk_lengths, Backend, Job, Kernel, MapOptions, Mapped, Runner};
+use super::{chunk_lengths, Backend, Job, MapOptions, Mapped, Runner};
 use crate::Result;
 
 /// Splits the inputs into one contiguous chunk per worker and runs each chunk on its own
@@ -32,24 +32,7 @@ impl Threads {
     }
 }
 
-impl Backend for Threads {
-    fn name(&self) -> &'static str {
-        "threads"
-    }
-
-    fn workers(&self) -> usize {
-        self.workers
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(Threads, "threads", |s| s.workers);
 
 plain_maps!(Threads, "Threads::new(2)?", {});
 

@@ -278,21 +278,5 @@ pub(crate) fn child_setup(keep: &[RawFd]) {
         // SAFETY: dup2 onto stdin; `null` is a valid open descriptor.
         unsafe { libc::dup2(null.as_raw_fd(), 0) };
     }
-    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: sigaction with a null new action only reads the current one into `old`.
-        unsafe {
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
-                && old.sa_sigaction != libc::SIG_IGN
-            {
-                libc::signal(sig, libc::SIG_DFL);
-            }
-        }
-    }
-    // SAFETY: `set` is initialized by sigemptyset before use.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
-    }
+    crate::backends::default_signals();
 }

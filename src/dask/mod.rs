@@ -15,7 +15,7 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 
 use crate::backends::{
-    chunk_lengths, plain_maps, Backend, Job, Kernel, MapOptions, Mapped, Plain, Runner, Span,
+    backend_impl, chunk_lengths, plain_maps, Backend, Job, MapOptions, Mapped, Plain, Runner, Span,
 };
 use crate::{Error, Result};
 
@@ -283,24 +283,7 @@ impl Dask {
     }
 }
 
-impl Backend for Dask {
-    fn name(&self) -> &'static str {
-        "dask"
-    }
-
-    fn workers(&self) -> usize {
-        self.client.workers
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        self.exec(kernel, inputs, options)
-    }
-}
+backend_impl!(Dask, "dask", |s| s.client.workers);
 
 plain_maps!(Dask, "parlab::dask::Dask::new(2)?", {});
 

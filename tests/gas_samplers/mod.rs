@@ -1,4 +1,5 @@
-//! Speed samplers for the graders' tests, right and wrong, written as a student would.
+//! Speed samplers and step functions for the graders' tests, right and wrong, written as a
+//! student would.
 #![allow(dead_code)]
 
 use parlab::gas::exercise::*;
@@ -68,4 +69,22 @@ pub fn failure<'a>(report: &'a Report, name: &str) -> &'a str {
         .check(name)
         .and_then(|c| c.failure.as_deref())
         .unwrap_or_else(|| panic!("{name} passed:\n{report}"))
+}
+
+/// A step that forgot the walls.
+pub fn no_walls(p: &mut Particle, dt: f64, _side: f64) {
+    p.x += p.vx * dt;
+    p.y += p.vy * dt;
+}
+
+/// A step that reflects right but loses 10 % of the speed at every bounce.
+pub fn loses_energy_at_walls(p: &mut Particle, dt: f64, side: f64) {
+    let (vx, vy) = (p.vx, p.vy);
+    step_particle(p, dt, side);
+    if p.vx != vx {
+        p.vx *= 0.9;
+    }
+    if p.vy != vy {
+        p.vy *= 0.9;
+    }
 }
