@@ -32,7 +32,7 @@ notebooks=("$@")
 [ ${#notebooks[@]} -gt 0 ] || notebooks=(notebooks/*.ipynb)
 status=0
 for nb in "${notebooks[@]}"; do
-  name=$(basename "$nb" .ipynb)
+  name=$(echo "${nb#notebooks/}" | sed "s|/|-|g; s|\.ipynb$||")
   # 01's Breakpoint 1 box: an empty answer, an unclear one, then a real one (it asks again until then).
   extra=()
   case "$name" in 01-*) extra=(--stdin "" --stdin "maybe" --stdin "No: the first subinterval finds the factor, but the other workers still search theirs to the end") ;; esac
