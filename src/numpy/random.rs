@@ -9,6 +9,8 @@
 //!   `Mutex`), the pair is not. That is the module's `ThreadPoolExecutor` result that is
 //!   silently wrong; a [`RandomState`] per task has no such race.
 //! - **Forked workers get a copy** (process pools): each sets its own seeds, and nothing races.
+//!   The forking thread holds the generator's lock across `fork` (a `pthread_atfork` handler),
+//!   so a child never starts with the lock taken by a thread it does not have.
 //! - **In an evcxr notebook each cell has its own copy of a library's statics.** A function
 //!   defined in a cell uses that cell's generator wherever it is called from, so
 //!   `fn random_square` (which seeds and draws in one body) is right in every cell; but a bare
@@ -18,15 +20,46 @@
 //! Before any [`seed`], the generator is seeded from the operating system's entropy, as numpy's
 //! is (so its draws are unpredictable, not numpy's).
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::cell::RefCell;
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 pub use super::RandomState;
 
 /// The shared generator; `None` until first used.
 static STATE: Mutex<Option<RandomState>> = Mutex::new(None);
 
+thread_local! {
+    /// The lock the forking thread holds across `fork` (see [`held_across_fork`]).
+    static HELD: RefCell<Option<MutexGuard<'static, Option<RandomState>>>> =
+        const { RefCell::new(None) };
+}
+
 fn state() -> MutexGuard<'static, Option<RandomState>> {
+    held_across_fork();
     STATE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Registers, once, `fork` handlers that take the generator's lock before a `fork` and release
+/// it after, in the parent and in the child. Without them a thread that held the lock at the
+/// moment another thread forked would leave the child a lock that nobody can release: the first
+/// `seed` in a forked worker would wait forever.
+fn held_across_fork() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        extern "C" fn prepare() {
+            let guard = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+            HELD.with(|held| *held.borrow_mut() = Some(guard));
+        }
+        extern "C" fn release() {
+            HELD.with(|held| drop(held.borrow_mut().take()));
+        }
+        // SAFETY: the handlers only lock and unlock STATE, on the thread that calls fork (the
+        // child's only thread); the registration fails only for lack of memory, and then forks
+        // are simply not guarded.
+        unsafe {
+            libc::pthread_atfork(Some(prepare), Some(release), Some(release));
+        }
+    });
 }
 
 /// Seeds the shared generator: numpy's `np.random.seed(seed)` with an integer seed.
