@@ -86,31 +86,6 @@ fn forked_workers_each_own_numpys_shared_generator() {
     assert_eq!(Parallel::new(2).unwrap().call(calls).unwrap(), want[..300]);
 }
 
-#[test]
-fn a_thread_drawing_from_the_shared_generator_never_locks_a_forked_worker() {
-    // Another thread holds numpy's shared lock most of the time; every fork happens while it
-    // runs. Without the fork handlers, a child could start with that lock taken and no thread
-    // to release it (the watchdog would then report the worker stuck).
-    use std::sync::atomic::AtomicBool;
-    let stop = Arc::new(AtomicBool::new(false));
-    let hammer = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                parlab::numpy::random::seed(1);
-                parlab::numpy::random::randint(0, 10);
-            }
-        })
-    };
-    let want: Vec<u32> = (0..200).map(parlab::tasks::random_square).collect();
-    let pool = ProcessPool::new(2).unwrap();
-    for _ in 0..30 {
-        assert_eq!(pool.map(random_square, 0..200).unwrap(), want);
-    }
-    stop.store(true, Ordering::Relaxed);
-    hammer.join().unwrap();
-}
-
 /// An input and an output with no `Debug`, no `Clone` on the output and no `serde`.
 #[derive(Clone)]
 struct Opaque(u32);
