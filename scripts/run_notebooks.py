@@ -268,6 +268,11 @@ def run(path, entries):
         kernel_name="parlab",
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
+        # After a cell's reply, its last outputs can arrive seconds later on a busy machine (the
+        # first notebook compiles on both cores); nbclient's default waits 4 s and then drops them
+        # silently. Wait up to a minute, and fail loudly if even that is not enough.
+        iopub_timeout=60,
+        raise_on_iopub_timeout=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     t0 = time.time()
