@@ -8,6 +8,9 @@ use parlab::cluster::{Cluster, Remote};
 use parlab::prelude::*;
 use serde::{Deserialize, Serialize};
 
+mod procs;
+use procs::gone;
+
 fn random_square(myseed: u32) -> u32 {
     parlab::tasks::random_square(myseed)
 }
@@ -236,17 +239,6 @@ fn a_function_from_a_library_loaded_later_reaches_engines_forked_before() {
     // ... and the engines still run the rest.
     assert_eq!(cluster.direct().map_sync(later, [1u64]).unwrap(), [8]);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Whether process `pid` no longer runs (gone, or a zombie nobody reaped yet).
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state == "Z" || state == "X"),
-    }
 }
 
 #[test]

@@ -9,19 +9,11 @@ use std::time::{Duration, Instant};
 use parlab::cluster::Cluster;
 use parlab::prelude::*;
 
+mod procs;
+use procs::gone;
+
 /// Set for the copy of this test binary that plays a parent killed with its engines busy.
 const BUSY_PARENT: &str = "PARLAB_TEST_BUSY_PARENT";
-
-/// Whether process `pid` no longer runs (gone, or a zombie nobody reaped yet).
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state == "Z" || state == "X"),
-    }
-}
 
 /// Waits until every pid is gone, at most `limit`.
 fn all_gone_within(pids: &[u32], limit: Duration) -> bool {

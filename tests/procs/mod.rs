@@ -1,4 +1,6 @@
 //! Processes seen in `/proc`, for the tests that check nothing is left behind.
+// Each test file that shares this module uses only some of it.
+#![allow(dead_code)]
 
 /// Live processes whose parent is `pid`, from `/proc/*/stat`.
 pub fn children_of(pid: u32) -> Vec<u32> {
@@ -22,4 +24,15 @@ pub fn children_of(pid: u32) -> Vec<u32> {
         }
     }
     kids
+}
+
+/// Whether process `pid` no longer runs (gone, or a zombie nobody reaped yet).
+pub fn gone(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state == "Z" || state == "X"),
+    }
 }
