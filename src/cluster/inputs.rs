@@ -15,41 +15,45 @@ pub(crate) trait Tasks: Sync {
     fn describe(&self, task: usize) -> String;
 }
 
-/// Inputs described with `Debug` in error messages.
-pub(crate) struct Inputs<'a, I>(pub &'a [I]);
+/// The inputs of one map and how an error message describes one of them.
+pub(crate) struct Inputs<'a, I> {
+    items: &'a [I],
+    describe: fn(&I) -> Option<String>,
+}
 
-impl<I: Serialize + Debug + Sync> Tasks for Inputs<'_, I> {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn encode(&self, task: usize) -> std::io::Result<Vec<u8>> {
-        encode(&self.0[task])
-    }
-
-    fn describe(&self, task: usize) -> String {
-        self.0
-            .get(task)
-            .map_or_else(String::new, |x| format!("{x:?}"))
+impl<'a, I: Serialize + Debug> Inputs<'a, I> {
+    /// Inputs described with `Debug` in error messages.
+    pub(crate) fn debug(items: &'a [I]) -> Self {
+        Inputs {
+            items,
+            describe: |x| Some(format!("{x:?}")),
+        }
     }
 }
 
-/// Inputs described as JSON in error messages (a plain function's input need not be `Debug`).
-pub(crate) struct JsonInputs<'a, I>(pub &'a [I]);
+impl<'a, I: Serialize> Inputs<'a, I> {
+    /// Inputs described as JSON in error messages (a plain function's input need not be `Debug`).
+    pub(crate) fn json(items: &'a [I]) -> Self {
+        Inputs {
+            items,
+            describe: |x| serde_json::to_string(x).ok(),
+        }
+    }
+}
 
-impl<I: Serialize + Sync> Tasks for JsonInputs<'_, I> {
+impl<I: Serialize + Sync> Tasks for Inputs<'_, I> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.items.len()
     }
 
     fn encode(&self, task: usize) -> std::io::Result<Vec<u8>> {
-        encode(&self.0[task])
+        encode(&self.items[task])
     }
 
     fn describe(&self, task: usize) -> String {
-        self.0
+        self.items
             .get(task)
-            .and_then(|x| serde_json::to_string(x).ok())
+            .and_then(self.describe)
             .unwrap_or_else(|| format!("input {task}"))
     }
 }

@@ -340,7 +340,7 @@ impl Cluster {
     ) -> Result<Mapped<K::Output>> {
         if self.forked() {
             if let Some(shipped) = code::Shipped::kernel::<K>() {
-                let tasks = schedule::Inputs(inputs);
+                let tasks = schedule::Inputs::debug(inputs);
                 return views::run_plain(self.pool(), shipped, &tasks, options, views::balanced());
             }
         }

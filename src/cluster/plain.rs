@@ -7,7 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::code::Shipped;
 use super::fork::fail;
-use super::schedule::JsonInputs;
+use super::schedule::Inputs;
 use super::views::{run_one, run_plain, single, Spread};
 use super::{Cluster, DirectView, LoadBalancedView, Remote, RemoteInput, RemoteOutput};
 use crate::backends::{MapOptions, Mapped};
@@ -84,7 +84,7 @@ where
     I: Serialize + DeserializeOwned + Sync,
     O: Serialize + DeserializeOwned + Send,
 {
-    let tasks = JsonInputs(inputs);
+    let tasks = Inputs::json(inputs);
     run_plain(cluster.pool(), Shipped::pointer(f), &tasks, options, spread)
 }
 
@@ -102,7 +102,7 @@ where
     let pool = cluster.pool().clone();
     let shipped = Shipped::pointer(f);
     AsyncResult::spawn(move || {
-        let tasks = JsonInputs(&inputs);
+        let tasks = Inputs::json(&inputs);
         run_plain(&pool, shipped, &tasks, &MapOptions::default(), spread).map(|m| m.results)
     })
 }
@@ -352,7 +352,7 @@ impl Cluster {
                 ),
             });
         };
-        let tasks = JsonInputs(inputs);
+        let tasks = Inputs::json(inputs);
         run_plain(
             self.pool(),
             shipped,

@@ -41,7 +41,7 @@ const DIRECT_WINDOW: usize = 64;
 /// the round trip, never more than a millisecond of imbalance at the end.
 const QUEUED_NS: u64 = 1_000_000;
 
-pub(crate) use super::inputs::{Inputs, JsonInputs, Tasks};
+pub(crate) use super::inputs::{Inputs, Tasks};
 
 /// An answer: the engine that gave it and its output bytes.
 type Answer = (usize, Vec<u8>);

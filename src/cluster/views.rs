@@ -268,7 +268,7 @@ fn run_named<I: RemoteInput, O: RemoteOutput>(
     run_job(
         cluster.pool(),
         Job::Named(&want),
-        &Inputs(inputs),
+        &Inputs::debug(inputs),
         options,
         spread,
     )
