@@ -1,6 +1,11 @@
 //! The one error type of parlab.
+//!
+//! Its messages say what was wrong and what to call or pass instead, in the library's words (a
+//! notebook cell sees them as they are); the `parlab` command line names its flags instead.
 
 use std::path::PathBuf;
+
+use crate::display::human_bytes;
 
 /// Everything that can go wrong in parlab, with a message that says what was wrong and what to do.
 ///
@@ -11,28 +16,28 @@ use std::path::PathBuf;
 ///
 /// let err = BackendKind::Rayon.build(0).unwrap_err();
 /// assert!(err.to_string().contains("at least 1 worker"));
+/// assert!(!err.to_string().contains("--"), "{err}"); // no command-line flags here
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A worker count of zero was asked for.
-    #[error("a backend needs at least 1 worker, got 0; omit --workers to use all {cores} cores")]
-    ZeroWorkers {
-        /// The machine's core count, the default.
-        cores: usize,
-    },
-    /// More workers were asked for than this machine allows (see `parlab::limits::max_workers`).
     #[error(
-        "{asked} workers (threads, processes or engines) is more than this machine allows ({max}: 32 per core on {cores} cores, at \
-         least 64, within the process limit); ask for fewer, or set PARLAB_MAX_WORKERS to change the bound"
+        "a backend needs at least 1 worker, got 0; ask for 1 or more, e.g. \
+         `parlab::backends::cpu_count()` for one per core"
+    )]
+    ZeroWorkers,
+    /// More workers were asked for than this machine allows ([`max_workers`](crate::limits::max_workers)).
+    #[error(
+        "{asked} workers (threads, processes or engines) is more than this machine allows ({max}, \
+         see `parlab::limits::max_workers()`); ask for fewer, or set PARLAB_MAX_WORKERS to change \
+         the bound"
     )]
     TooManyWorkers {
         /// The count asked for.
         asked: usize,
         /// The bound.
         max: usize,
-        /// The machine's core count.
-        cores: usize,
     },
     /// A run would need more memory than is free, so it was not started.
     #[error(
@@ -109,7 +114,7 @@ pub enum Error {
     #[error(
         "no GPU adapter found (wgpu looked for Vulkan, Metal, DX12 and GL devices{detail}); \
          install a GPU driver, or on Debian/Ubuntu without a GPU Mesa's software Vulkan device: \
-         `apt-get install mesa-vulkan-drivers` (llvmpipe); `parlab gpu` lists what is found"
+         `apt-get install mesa-vulkan-drivers` (llvmpipe); `parlab::gpu::adapters()` lists what is found"
     )]
     NoGpu {
         /// What wgpu said, with a leading "; ", or empty.
@@ -124,15 +129,40 @@ pub enum Error {
         /// What happened and what to do.
         message: String,
     },
+    /// Results that must agree did not: a backend's answer differs from the sequential
+    /// reference, or a run's from the one before. Always a bug in parlab.
+    #[error("{backend}: {what}; this is a bug in parlab, please report it")]
+    WrongResults {
+        /// The backend (or the part of parlab) whose results differ.
+        backend: &'static str,
+        /// Which results differ, and how.
+        what: String,
+    },
     /// Encoding or decoding JSON failed.
     #[error("JSON: {0}")]
-    Json(String),
-    /// The module's Python side (`parlab bench --python`) could not run or gave no answer.
-    #[error("Python: {0}")]
-    Python(String),
+    Json(#[from] serde_json::Error),
+    /// A program parlab runs beside itself (the C compiler, the C reference kernels, the
+    /// module's Python script) could not be started.
+    #[error("could not run {program} ({source}){}", then(hint))]
+    CannotRun {
+        /// The program, as the message names it.
+        program: String,
+        /// What to do about it, or empty.
+        hint: String,
+        /// Why it could not start.
+        source: std::io::Error,
+    },
+    /// Such a program ran but failed, or printed no answer parlab could read.
+    #[error("{program} {why}")]
+    ProgramFailed {
+        /// The program (and its arguments), as the message names it.
+        program: String,
+        /// What went wrong: its exit status, what it printed.
+        why: String,
+    },
     /// Drawing a figure failed.
     #[error("could not draw the figure: {0}")]
-    Plot(String),
+    Plot(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Reading, writing or creating a file or folder failed.
     #[error("could not {action} {}: {source}", path.display())]
     Io {
@@ -143,6 +173,58 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The operating system refused something parlab asked of it that is not a file: a thread,
+    /// a signal handler.
+    #[error("could not {what}: {source}")]
+    System {
+        /// What was asked, e.g. `"watch for Ctrl-C"`.
+        what: &'static str,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The map feed (the socket through which a dashboard sees this process's maps) could not
+    /// be opened.
+    #[error(
+        "map feed: cannot {action} {} ({source}); set TMPDIR to a folder of your own and try again",
+        path.display()
+    )]
+    MapFeed {
+        /// What was being done: `"bind"`, `"use the folder of"`.
+        action: &'static str,
+        /// The socket.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The dashboard could not listen on its port of 127.0.0.1.
+    #[error("dashboard: {}", cannot_listen(*port, source))]
+    DashboardPort {
+        /// The port asked for (0: any free one).
+        port: u16,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// `"; hint"`, or nothing for no hint.
+fn then(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!("; {hint}")
+    }
+}
+
+/// Why the dashboard cannot listen on `port`, and what to do.
+fn cannot_listen(port: u16, source: &std::io::Error) -> String {
+    if source.kind() == std::io::ErrorKind::AddrInUse {
+        format!(
+            "port {port} of 127.0.0.1 is in use (another dashboard or program); choose another \
+             port, or 0 for a free one"
+        )
+    } else {
+        format!("cannot listen on 127.0.0.1:{port}: {source}")
+    }
 }
 
 /// `running` as `"3, 4 and 7"`, or `"none"`; at most 20 named.
@@ -166,31 +248,6 @@ fn list_tasks(running: &[usize]) -> String {
 /// `Result` with parlab's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The machine's logical core count (Python's `cpu_count()`).
-pub(crate) fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The item of `all` whose `name` is `text`, else [`Error::InvalidInput`] listing the names: the
-/// one `FromStr` of parlab's named enums (backends, methods, flavors).
-pub(crate) fn parse_name<T: Copy>(
-    what: &'static str,
-    text: &str,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Result<T> {
-    all.iter()
-        .copied()
-        .find(|&t| name(t) == text)
-        .ok_or_else(|| {
-            let names: Vec<&str> = all.iter().map(|&t| name(t)).collect();
-            Error::invalid(
-                what,
-                format!("{text:?} is not one of: {}", names.join(", ")),
-            )
-        })
-}
-
 impl Error {
     /// [`Error::Io`] for `action` (`"read"`, `"write"`, `"create"`) on `path`.
     pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
@@ -201,11 +258,6 @@ impl Error {
         }
     }
 
-    /// [`Error::ZeroWorkers`] with this machine's core count.
-    pub(crate) fn zero_workers() -> Self {
-        Error::ZeroWorkers { cores: cores() }
-    }
-
     /// Shorthand for [`Error::InvalidInput`].
     pub(crate) fn invalid(what: &'static str, why: impl Into<String>) -> Self {
         Error::InvalidInput {
@@ -213,26 +265,4 @@ impl Error {
             why: why.into(),
         }
     }
-}
-
-/// `bytes` for people: `"23.6 GiB"`, `"512 B"`.
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(parlab::limits::human_bytes(3 << 30), "3.0 GiB");
-/// assert_eq!(parlab::limits::human_bytes(512), "512 B");
-/// ```
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }

@@ -17,7 +17,8 @@
 //! | 4. presentation | [`plot`], [`dashboard`], `cli` (feature `cli`) | figures, the live dashboard and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` and `dashboard` |
 //!
 //! [`Error`] (with `Result`), [`limits`] (how many workers and how much memory this machine
-//! allows) and the evcxr display helper sit below all four.
+//! allows), the display helpers (evcxr output, byte counts) and the enum-name parser sit below
+//! all four.
 //!
 //! - [`tasks`]: numpy-identical random squaring and primality by trial division split into
 //!   subintervals (done right), plus Miller–Rabin.
@@ -62,6 +63,7 @@
 mod display;
 mod error;
 pub mod limits;
+mod names;
 
 // 1. Kernels.
 pub mod gas;

@@ -9,7 +9,7 @@ compile_error!(
      parlab inside the Linux shell)."
 );
 
-pub use crate::error::human_bytes;
+pub use crate::display::human_bytes;
 use crate::{Error, Result};
 
 /// Environment variable that sets the most workers (threads, processes or engines) one backend
@@ -54,6 +54,12 @@ pub fn max_particle_steps() -> Result<u64> {
     }
 }
 
+/// The machine's logical core count (Python's `cpu_count()`), public as
+/// [`cpu_count`](crate::backends::cpu_count).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Workers per core allowed by default (I/O-bound maps want more workers than cores).
 const PER_CORE: usize = 32;
 
@@ -94,7 +100,7 @@ pub fn max_workers() -> Result<usize> {
 
 /// 32 per core, at least 64, within the machine's process and thread limits.
 fn default_max_workers() -> usize {
-    let mut max = (PER_CORE * crate::error::cores()).max(FLOOR);
+    let mut max = (PER_CORE * cores()).max(FLOOR);
     if let Some(nproc) = process_limit() {
         max = max.min((nproc / 2).max(1));
     }
@@ -123,14 +129,13 @@ fn read_number(path: &str) -> Option<u64> {
 /// of a pool, cluster or split makes.
 pub(crate) fn check_workers(workers: usize) -> Result<usize> {
     if workers == 0 {
-        return Err(Error::zero_workers());
+        return Err(Error::ZeroWorkers);
     }
     let max = max_workers()?;
     if workers > max {
         return Err(Error::TooManyWorkers {
             asked: workers,
             max,
-            cores: crate::error::cores(),
         });
     }
     Ok(workers)

@@ -76,14 +76,14 @@ pub fn measure(
 ) -> Result<Table> {
     if count == 0 {
         return Err(Error::invalid(
-            "seed count (--count)",
-            "got 0; the table times squaring at least 1 seed, e.g. --count 1000000",
+            "seed count",
+            "got 0; the table times squaring at least 1 seed, e.g. 1000000",
         ));
     }
     crate::limits::check_memory(
         "the table's squares",
         count.saturating_mul(16),
-        format!("it keeps the reference and one backend's results, 16 B per seed ({count} seeds); ask for fewer (--count)"),
+        format!("it keeps the reference and one backend's results, 16 B per seed ({count} seeds); ask for fewer seeds"),
     )?;
     let reference = squares(&Sequential, 0..count)?.results;
     let is_prime = is_prime_miller_rabin(prime);
@@ -126,9 +126,9 @@ pub fn measure(
 }
 
 fn mismatch(kind: BackendKind, what: &str) -> Error {
-    Error::Backend {
+    Error::WrongResults {
         backend: kind.name(),
-        message: format!("{what}; this is a bug in parlab, please report it"),
+        what: what.to_string(),
     }
 }
 

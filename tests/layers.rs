@@ -5,7 +5,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | 0 | `error`, `display`, `limits`: importable from everywhere |
+//! | 0 | `error`, `display`, `limits`, `names`: importable from everywhere |
 //! | 1. kernels | `tasks`, `gas`, `numpy` |
 //! | 2. executors | `backends`, `cluster`, `dask` (`cluster` and `dask` may import `backends`) |
 //! | 3. workloads | `workloads`, `table`, `breakpoints`, `bench`, `mpi` |
@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
     ("display", 0),
     ("limits", 0),
+    ("names", 0),
     ("tasks", 1),
     ("gas", 1),
     ("numpy", 1),
@@ -45,7 +46,7 @@ const LAYERS: &[(&str, u8)] = &[
 ];
 
 /// Modules every module may import.
-const BELOW_ALL: &[&str] = &["error", "display", "limits"];
+const BELOW_ALL: &[&str] = &["error", "display", "limits", "names"];
 
 /// Imports allowed between two modules of the same layer: `(importer, imported)`.
 ///

@@ -329,5 +329,5 @@ pub trait Backend {
 /// assert!(parlab::backends::cpu_count() >= 1);
 /// ```
 pub fn cpu_count() -> usize {
-    crate::error::cores()
+    crate::limits::cores()
 }

@@ -108,16 +108,14 @@ impl MapFeed {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the socket cannot be made: the folder of [`feed_path`] cannot be
+    /// [`Error::MapFeed`] when the socket cannot be made: the folder of [`feed_path`] cannot be
     /// created, belongs to another user, or the socket cannot be bound there.
     pub fn open(page: Option<&str>) -> Result<MapFeed> {
         let path = feed_path();
-        let broken = |what: &str, e: std::io::Error| Error::Backend {
-            backend: "map feed",
-            message: format!(
-                "cannot {what} {} ({e}); set TMPDIR to a folder of your own and try again",
-                path.display()
-            ),
+        let broken = |action, source| Error::MapFeed {
+            action,
+            path: path.clone(),
+            source,
         };
         let dir = path.parent().unwrap_or(Path::new("/"));
         private_dir(dir).map_err(|e| broken("use the folder of", e))?;

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::Stats;
 use crate::tasks::{is_prime_miller_rabin, squares::squares_into};
+use crate::{Error, Result};
 
 /// The C source, embedded so that an installed `parlab` can still build it.
 pub const SOURCE: &str = include_str!("c_reference.c");
@@ -55,7 +56,8 @@ pub struct CSide {
 ///
 /// # Errors
 ///
-/// A message to show: the compiler is missing or failed.
+/// [`Error::Io`] when `dir` or the source cannot be written, [`Error::CannotRun`] when the
+/// compiler is missing, [`Error::ProgramFailed`] when it fails.
 ///
 /// # Examples
 ///
@@ -68,25 +70,32 @@ pub struct CSide {
 /// }
 /// # std::fs::remove_dir_all(&dir).ok();
 /// ```
-pub fn build(dir: &Path) -> std::result::Result<PathBuf, String> {
+pub fn build(dir: &Path) -> Result<PathBuf> {
     let cc = compiler();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
     let src = dir.join("c_reference.c");
     let exe = dir.join("c_reference");
-    std::fs::write(&src, SOURCE).map_err(|e| format!("cannot write {}: {e}", src.display()))?;
+    std::fs::write(&src, SOURCE).map_err(|e| Error::io("write", &src, e))?;
     let out = Command::new(&cc)
         .args(FLAGS)
         .arg("-o")
         .arg(&exe)
         .arg(&src)
         .output()
-        .map_err(|e| format!("could not run the C compiler {cc} ({e}); install gcc or set CC"))?;
+        .map_err(|source| Error::CannotRun {
+            program: format!("the C compiler {cc}"),
+            hint: "install gcc or set CC".into(),
+            source,
+        })?;
     if !out.status.success() {
-        return Err(format!(
-            "{cc} failed on {}: {}",
-            src.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(Error::ProgramFailed {
+            why: format!(
+                "failed on {}: {}",
+                src.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            program: cc,
+        });
     }
     Ok(exe)
 }
@@ -96,7 +105,8 @@ pub fn build(dir: &Path) -> std::result::Result<PathBuf, String> {
 ///
 /// # Errors
 ///
-/// A message to show: the program failed or printed something else.
+/// [`Error::CannotRun`] when the program cannot start, [`Error::ProgramFailed`] when it fails or
+/// prints something else.
 ///
 /// # Examples
 ///
@@ -104,22 +114,25 @@ pub fn build(dir: &Path) -> std::result::Result<PathBuf, String> {
 /// use std::path::Path;
 ///
 /// let err = parlab::bench::c_reference::run_kernel(Path::new("/nonexistent"), "prime", 91);
-/// assert!(err.unwrap_err().contains("could not run"));
+/// assert!(err.unwrap_err().to_string().contains("could not run"));
 /// ```
-pub fn run_kernel(exe: &Path, kernel: &str, arg: u64) -> std::result::Result<(f64, u64), String> {
+pub fn run_kernel(exe: &Path, kernel: &str, arg: u64) -> Result<(f64, u64)> {
     let out = Command::new(exe)
         .args([kernel, &arg.to_string()])
         .output()
-        .map_err(|e| format!("could not run {}: {e}", exe.display()))?;
+        .map_err(|source| Error::CannotRun {
+            program: exe.display().to_string(),
+            hint: String::new(),
+            source,
+        })?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut words = text.split_whitespace();
     match (words.next().map(str::parse), words.next().map(str::parse)) {
         (Some(Ok(secs)), Some(Ok(answer))) if out.status.success() => Ok((secs, answer)),
-        _ => Err(format!(
-            "{} {kernel} {arg} printed {text:?} ({})",
-            exe.display(),
-            out.status
-        )),
+        _ => Err(Error::ProgramFailed {
+            program: format!("{} {kernel} {arg}", exe.display()),
+            why: format!("printed {text:?} ({})", out.status),
+        }),
     }
 }
 
@@ -150,7 +163,7 @@ impl CSide {
         let exe = match build(&dir) {
             Ok(exe) => exe,
             Err(why) => {
-                side.notes.push(why);
+                side.notes.push(why.to_string());
                 return side;
             }
         };
@@ -191,7 +204,7 @@ impl CSide {
                     return None;
                 }
                 Err(why) => {
-                    self.notes.push(why);
+                    self.notes.push(why.to_string());
                     return None;
                 }
             }

@@ -146,9 +146,9 @@ fn prime_run<B: Backend + ?Sized>(
 }
 
 fn wrong(what: String) -> Error {
-    Error::Backend {
+    Error::WrongResults {
         backend: "bench",
-        message: format!("{what}; this is a bug in parlab, please report it"),
+        what,
     }
 }
 

@@ -36,25 +36,35 @@ pub fn script() -> PathBuf {
 ///
 /// # Errors
 ///
-/// The message to show: the interpreter is missing, or numpy is not installed for it.
+/// [`Error::CannotRun`] when the interpreter cannot start, [`Error::ProgramFailed`] when numpy
+/// is not installed for it.
 ///
 /// # Examples
 ///
 /// ```
 /// let err = parlab::bench::python::has_numpy("/nonexistent/python").unwrap_err();
-/// assert!(err.contains("could not run"));
+/// assert!(matches!(err, parlab::Error::CannotRun { .. }), "{err}");
+/// assert!(err.to_string().contains("could not run"));
 /// ```
-pub fn has_numpy(python: &str) -> std::result::Result<(), String> {
-    match Command::new(python).args(["-c", "import numpy"]).output() {
-        Err(e) => Err(format!(
-            "could not run {python} ({e}); set PARLAB_PYTHON to a python3 that has numpy"
-        )),
-        Ok(out) if !out.status.success() => Err(format!(
-            "{python} has no numpy: `{python} -m pip install numpy joblib multiprocess` \
-             (or set PARLAB_PYTHON to an interpreter that has it)"
-        )),
-        Ok(_) => Ok(()),
+pub fn has_numpy(python: &str) -> Result<()> {
+    let out = Command::new(python)
+        .args(["-c", "import numpy"])
+        .output()
+        .map_err(|source| Error::CannotRun {
+            program: python.to_string(),
+            hint: "set PARLAB_PYTHON to a python3 that has numpy".into(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(Error::ProgramFailed {
+            program: python.to_string(),
+            why: format!(
+                "has no numpy: `{python} -m pip install numpy joblib multiprocess` (or set \
+                 PARLAB_PYTHON to an interpreter that has it)"
+            ),
+        });
     }
+    Ok(())
 }
 
 /// Runs the module's cells with `python` on the same workload and returns the script's JSON
@@ -62,9 +72,13 @@ pub fn has_numpy(python: &str) -> std::result::Result<(), String> {
 ///
 /// # Errors
 ///
-/// [`Error::Python`] when the script cannot start, fails, or prints no JSON.
+/// [`Error::CannotRun`] when the script cannot start, [`Error::ProgramFailed`] when it fails or
+/// prints no JSON.
 pub fn run(python: &str, count: u64, prime: u64, workers: usize, repeat: usize) -> Result<Value> {
-    let fail = Error::Python;
+    let fail = |why: String| Error::ProgramFailed {
+        program: script().display().to_string(),
+        why,
+    };
     let out = Command::new(python)
         .arg(script())
         .args(["--count", &count.to_string()])
@@ -73,22 +87,22 @@ pub fn run(python: &str, count: u64, prime: u64, workers: usize, repeat: usize) 
         .args(["--repeat", &repeat.max(1).to_string()])
         .stderr(std::process::Stdio::inherit())
         .output()
-        .map_err(|e| fail(format!("could not run {python}: {e}")))?;
+        .map_err(|source| Error::CannotRun {
+            program: python.to_string(),
+            hint: "set PARLAB_PYTHON to a python3 that has numpy".into(),
+            source,
+        })?;
     let text = String::from_utf8_lossy(&out.stdout);
     let value: Value = text
         .lines()
         .rev()
         .find_map(|l| serde_json::from_str(l).ok())
-        .ok_or_else(|| fail(format!("{} printed no JSON", script().display())))?;
+        .ok_or_else(|| fail("printed no JSON".into()))?;
     if let Some(e) = value.get("error") {
-        return Err(fail(e.to_string()));
+        return Err(fail(format!("reported an error: {e}")));
     }
     if !out.status.success() {
-        return Err(fail(format!(
-            "{} exited with {}",
-            script().display(),
-            out.status
-        )));
+        return Err(fail(format!("exited with {}", out.status)));
     }
     Ok(value)
 }

@@ -121,7 +121,7 @@ pub(super) fn run(args: BenchArgs) -> Result<()> {
         report.python = Some(match python::has_numpy(&py) {
             Err(why) => {
                 eprintln!("bench: skipping the Python side: {why}");
-                PythonSide::unavailable(why)
+                PythonSide::unavailable(why.to_string())
             }
             Ok(()) => {
                 eprintln!("bench: the module's Python cells with {py} (minutes) ...");

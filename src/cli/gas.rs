@@ -110,7 +110,7 @@ pub(crate) fn run(args: GasArgs) -> Result<()> {
     };
     let cpu_trace = watch.stop()?;
     if args.json {
-        let value = serde_json::to_value(&run).map_err(|e| crate::Error::Json(e.to_string()))?;
+        let value = serde_json::to_value(&run).map_err(crate::Error::Json)?;
         super::print_json(&super::cpu::with_cpu(value, cpu_trace.as_ref()))?;
     } else {
         println!("{run}");

@@ -35,9 +35,9 @@ pub(crate) fn settle() {
 
 /// Starts the watcher thread.
 pub(crate) fn install() -> Result<()> {
-    let broken = |e: std::io::Error| Error::Backend {
-        backend: "cli",
-        message: format!("could not watch for Ctrl-C: {e}"),
+    let broken = |source| Error::System {
+        what: "watch for Ctrl-C",
+        source,
     };
     let mut signals = Signals::new([SIGINT, SIGTERM]).map_err(broken)?;
     std::thread::Builder::new()

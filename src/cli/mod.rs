@@ -408,7 +408,7 @@ pub(crate) fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Json(e.to_string()))
+    serde_json::to_string_pretty(value).map_err(Error::Json)
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {

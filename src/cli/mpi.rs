@@ -136,8 +136,7 @@ fn run(mpi: &Mpi, args: &MpiArgs) -> Result<()> {
             let cpu = watch.stop()?;
             if mpi.is_root() {
                 if args.json {
-                    let value =
-                        serde_json::to_value(&run).map_err(|e| Error::Json(e.to_string()))?;
+                    let value = serde_json::to_value(&run).map_err(Error::Json)?;
                     print_json(&with_cpu(value, cpu.as_ref()))?;
                 } else {
                     println!("{run}");

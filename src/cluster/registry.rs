@@ -100,7 +100,7 @@ pub(crate) fn register(entry: &ClusterEntry) -> Result<PathBuf> {
     let dir = runtime_dir();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
     let path = dir.join(format!("{}.json", entry.id));
-    let text = serde_json::to_string_pretty(entry).map_err(|e| Error::Json(e.to_string()))?;
+    let text = serde_json::to_string_pretty(entry).map_err(Error::Json)?;
     // Write then rename, so that `list` never sees half a file.
     let partial = dir.join(format!(".{}.json.partial", entry.id));
     std::fs::write(&partial, text).map_err(|e| Error::io("write", &partial, e))?;

@@ -60,7 +60,8 @@ pub struct Dashboard {
 ///
 /// # Errors
 ///
-/// [`Error::Backend`] when no socket or thread can be made (the map feed needs Linux).
+/// [`Error::DashboardPort`], [`Error::MapFeed`] or [`Error::System`] when no socket or thread
+/// can be made (the map feed needs Linux), [`Error::Backend`] when the CPU monitor cannot start.
 pub fn start() -> Result<Dashboard> {
     start_on(0)
 }
@@ -69,7 +70,7 @@ pub fn start() -> Result<Dashboard> {
 ///
 /// # Errors
 ///
-/// [`Error::Backend`] saying so when the port is in use, or as [`start`].
+/// [`Error::DashboardPort`] saying so when the port is in use, or as [`start`].
 ///
 /// # Examples
 ///
@@ -80,23 +81,11 @@ pub fn start() -> Result<Dashboard> {
 /// # Ok::<(), parlab::Error>(())
 /// ```
 pub fn start_on(port: u16) -> Result<Dashboard> {
-    let fail = |message: String| Error::Backend {
-        backend: "dashboard",
-        message,
-    };
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        fail(if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!(
-                "port {port} of 127.0.0.1 is in use (another dashboard or program); choose \
-                 another port, or 0 (or no port) for a free one"
-            )
-        } else {
-            format!("cannot listen on 127.0.0.1:{port}: {e}")
-        })
-    })?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|source| Error::DashboardPort { port, source })?;
     let addr = listener
         .local_addr()
-        .map_err(|e| fail(format!("no address: {e}")))?;
+        .map_err(|source| Error::DashboardPort { port, source })?;
     let token = format!("{:032x}", rand::random::<u128>());
     let url = format!("http://127.0.0.1:{}/?token={token}", addr.port());
     let shared = Arc::new(Shared::new(token));
@@ -106,7 +95,10 @@ pub fn start_on(port: u16) -> Result<Dashboard> {
         std::thread::Builder::new()
             .name(name.into())
             .spawn(f)
-            .map_err(|e| fail(format!("cannot start a thread: {e}")))
+            .map_err(|source| Error::System {
+                what: "start a dashboard thread",
+                source,
+            })
     };
     let watcher = {
         let shared = Arc::clone(&shared);

@@ -86,42 +86,38 @@ impl GasParams {
     /// use parlab::gas::GasParams;
     ///
     /// let err = GasParams { box_side: -1.0, ..GasParams::default() }.check().unwrap_err();
-    /// assert!(err.to_string().contains("--box"));
+    /// assert!(err.to_string().contains("box side"), "{err}");
     /// ```
     pub fn check(&self) -> Result<()> {
         if self.particles == 0 {
             return Err(Error::invalid(
-                "particles (--particles)",
-                "got 0; a gas needs at least 1 particle, e.g. --particles 100",
+                "particles",
+                "got 0; a gas needs at least 1 particle, e.g. 100",
             ));
         }
         if self.steps == 0 {
             return Err(Error::invalid(
-                "steps (--steps)",
-                "got 0; take at least 1 time step, e.g. --steps 1000",
+                "steps",
+                "got 0; take at least 1 time step, e.g. 1000",
             ));
         }
-        positive("box side (--box)", self.box_side, "metres, e.g. --box 1")?;
+        positive("box side", self.box_side, "metres, e.g. 1")?;
+        positive("temperature", self.temperature, "kelvin, e.g. 300")?;
         positive(
-            "temperature (--temperature)",
-            self.temperature,
-            "kelvin, e.g. --temperature 300",
-        )?;
-        positive(
-            "mass (--mass-amu)",
+            "mass",
             self.mass_amu,
-            "atomic mass units, e.g. --mass-amu 28.0134 for N2",
+            "atomic mass units, e.g. 28.0134 for N2",
         )?;
         if let Some(dt) = self.dt {
             positive(
-                "time step (--dt)",
+                "time step",
                 dt,
-                "seconds, e.g. --dt 1e-6, or leave it out for the default",
+                "seconds, e.g. 1e-6, or leave it out for the default",
             )?;
         }
         if self.record_every == Some(0) {
             return Err(Error::invalid(
-                "record interval (--record-every)",
+                "record interval",
                 "got 0; record every 1 or more steps",
             ));
         }
@@ -131,8 +127,7 @@ impl GasParams {
             self.memory_estimate(),
             format!(
                 "it keeps 24 B per particle ({} particles) and {frames} frames for each of the {} \
-                 recorded paths; ask for fewer --particles, or record fewer frames (--record, \
-                 --record-every)",
+                 recorded paths; ask for fewer particles, or record fewer paths or frames",
                 self.particles,
                 self.record.min(self.particles)
             ),
@@ -141,7 +136,7 @@ impl GasParams {
         let max = crate::limits::max_particle_steps()?;
         if work > max {
             return Err(Error::invalid(
-                "run length (--particles × --steps)",
+                "run length",
                 format!(
                     "{} particles × {} steps = {work:.1e} particle-steps is more than the {max:.1e} \
                      one run may take (at about 10^9 per second on two cores); take fewer steps or \

@@ -166,9 +166,9 @@ impl Mpi {
     pub fn local_pool(&self, threads: Option<usize>) -> Result<RayonPool> {
         let local = match threads {
             Some(0) => Err(Error::invalid(
-                "--threads-per-rank",
+                "threads per rank",
                 format!(
-                    "0 threads per rank; give at least 1, or omit it for cores / local ranks = {}",
+                    "got 0; give at least 1, or None for cores / local ranks = {}",
                     self.default_threads()
                 ),
             )),

@@ -97,7 +97,7 @@ fn validate(start: u32, count: u64) -> Result<()> {
     blocks(start, count)?;
     if count > i32::MAX as u64 {
         return Err(Error::invalid(
-            "--count",
+            "seed count",
             format!(
                 "{count} seeds: the MPI backend gathers at most {} results (MPI counts are 32-bit)",
                 i32::MAX

@@ -297,8 +297,8 @@ pub fn chart_save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
     }
 }
 
-fn plot_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
-    Error::Plot(e.to_string())
+fn plot_error<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> Error {
+    Error::Plot(Box::new(e))
 }
 
 /// The chart [`rows_chart`] returns: seconds on x, rows on y.

@@ -139,7 +139,7 @@ impl std::str::FromStr for Flavor {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        crate::error::parse_name("flavor", s, &Flavor::ALL, Flavor::name)
+        crate::names::parse_name("flavor", s, &Flavor::ALL, Flavor::name)
     }
 }
 

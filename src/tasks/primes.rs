@@ -78,7 +78,7 @@ pub fn subinterval_limits(n: u64, workers: usize) -> Result<Vec<Subinterval>> {
         return Err(zero_n());
     }
     if workers == 0 {
-        return Err(Error::zero_workers());
+        return Err(Error::ZeroWorkers);
     }
     let root = n.isqrt().min(n - 1);
     if root < 3 {

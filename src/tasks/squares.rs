@@ -169,7 +169,7 @@ pub fn blocks(start: u32, count: u64) -> Result<Vec<Block>> {
         return Err(Error::invalid(
             "seed range",
             format!(
-                "seeds {start}..{end} run past {} (numpy seeds are 32-bit); lower --start or --count",
+                "seeds {start}..{end} run past {} (numpy seeds are 32-bit); start lower or ask for fewer seeds",
                 u32::MAX
             ),
         ));

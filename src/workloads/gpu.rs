@@ -190,17 +190,11 @@ fn flight_plan(params: &GasParams) -> Result<FlightPlan> {
     let plan = FlightPlan {
         dt: params.time_step() as f32,
         side: params.box_side as f32,
-        steps: as_u32("steps (--steps)", params.steps)?,
+        steps: as_u32("steps", params.steps)?,
         record: params.record.min(params.particles),
-        every: as_u32(
-            "record interval (--record-every)",
-            params.recording_interval(),
-        )?,
+        every: as_u32("record interval", params.recording_interval())?,
     };
-    for (what, v) in [
-        ("time step (--dt)", plan.dt),
-        ("box side (--box)", plan.side),
-    ] {
+    for (what, v) in [("time step", plan.dt), ("box side", plan.side)] {
         if !(v.is_finite() && v > 0.0) {
             return Err(Error::invalid(
                 what,

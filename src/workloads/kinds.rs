@@ -175,7 +175,7 @@ impl std::str::FromStr for BackendKind {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        crate::error::parse_name("backend", s, &BackendKind::ALL, BackendKind::name)
+        crate::names::parse_name("backend", s, &BackendKind::ALL, BackendKind::name)
     }
 }
 
@@ -313,7 +313,7 @@ impl std::str::FromStr for Target {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        crate::error::parse_name("backend", s, &Target::ALL, Target::name)
+        crate::names::parse_name("backend", s, &Target::ALL, Target::name)
     }
 }
 

@@ -43,7 +43,7 @@ impl std::str::FromStr for Method {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        crate::error::parse_name("method", s, &Method::ALL, Method::name)
+        crate::names::parse_name("method", s, &Method::ALL, Method::name)
     }
 }
 

@@ -119,9 +119,7 @@ pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
     crate::limits::check_memory(
         "squaring these seeds",
         count.saturating_mul(per_seed),
-        format!(
-            "it keeps about {per_seed} B per seed ({count} seeds); ask for fewer seeds (--count)"
-        ),
+        format!("it keeps about {per_seed} B per seed ({count} seeds); ask for fewer seeds"),
     )
 }
 
