@@ -27,7 +27,7 @@ pub enum Error {
          `parlab::backends::cpu_count()` for one per core"
     )]
     ZeroWorkers,
-    /// More workers were asked for than this machine allows ([`max_workers`](crate::limits::max_workers)).
+    /// More workers were asked for than this machine allows (`parlab::limits::max_workers`).
     #[error(
         "{asked} workers (threads, processes or engines) is more than this machine allows ({max}, \
          see `parlab::limits::max_workers()`); ask for fewer, or set PARLAB_MAX_WORKERS to change \

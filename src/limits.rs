@@ -55,7 +55,7 @@ pub fn max_particle_steps() -> Result<u64> {
 }
 
 /// The machine's logical core count (Python's `cpu_count()`), public as
-/// [`cpu_count`](crate::backends::cpu_count).
+/// `parlab::backends::cpu_count`.
 pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

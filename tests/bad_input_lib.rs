@@ -1,5 +1,7 @@
 //! The bad-input sweep of the library: every public constructor and workload with zero, huge,
-//! NaN, infinite and out-of-range values returns a typed error, quickly, and never panics.
+//! NaN, infinite and out-of-range values returns a typed error, quickly, and never panics; its
+//! message says what to call or pass, in the library's words: it names no command-line flag
+//! (the `parlab` program adds those, `tests/cli_errors.rs`).
 
 use std::time::{Duration, Instant};
 
@@ -8,14 +10,30 @@ use parlab::dask::{Client, Dask};
 use parlab::gas::GasParams;
 use parlab::prelude::*;
 
-/// Runs `f`, which must fail within 5 s; returns the message.
+/// The first command-line flag (`--word`) `message` names, if any.
+fn flag_in(message: &str) -> Option<&str> {
+    message
+        .match_indices("--")
+        .map(|(i, _)| &message[i..])
+        .find(|rest| rest[2..].starts_with(|c: char| c.is_ascii_lowercase()))
+}
+
+/// Runs `f`, which must fail within 5 s; returns the message, which names no flag.
 fn fails<T: std::fmt::Debug>(what: &str, f: impl FnOnce() -> Result<T>) -> String {
     let started = Instant::now();
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "{what} took {took:?}");
     match out {
-        Ok(Err(e)) => e.to_string(),
+        Ok(Err(e)) => {
+            let m = e.to_string();
+            assert_eq!(
+                flag_in(&m),
+                None,
+                "{what}: a CLI flag in a library error: {m}"
+            );
+            m
+        }
         Ok(Ok(v)) => panic!("{what} succeeded: {v:?}"),
         Err(_) => panic!("{what} panicked"),
     }
@@ -154,4 +172,33 @@ fn the_memory_check_says_the_figures() {
         m.contains("TiB of memory") && m.contains("is available"),
         "{m}"
     );
+}
+
+#[test]
+fn errors_read_right_in_a_notebook() {
+    let m = fails("ProcessPool::new(0)", || ProcessPool::new(0));
+    assert_eq!(
+        m,
+        "a backend needs at least 1 worker, got 0; ask for 1 or more, e.g. \
+         `parlab::backends::cpu_count()` for one per core"
+    );
+    let max = parlab::limits::max_workers().unwrap();
+    let m = fails("Threads::new(max + 1)", || Threads::new(max + 1));
+    assert!(m.contains(&format!("allows ({max}")), "{m}");
+    assert!(m.contains("parlab::limits::max_workers()"), "{m}");
+    assert!(!m.contains("per core"), "{m}");
+    let m = fails("table of 0 seeds", || {
+        parlab::table::measure(&[BackendKind::Sequential], 1, 0, 7, |_| {})
+    });
+    assert!(m.starts_with("invalid seed count: got 0"), "{m}");
+    let m = fails("squares past u32", || {
+        squares(&Sequential, 4_294_967_295..4_294_967_305)
+    });
+    assert!(m.contains("start lower or ask for fewer seeds"), "{m}");
+    let m = fails("subinterval_limits", || {
+        parlab::tasks::subinterval_limits(99, 0)
+    });
+    assert!(m.contains("at least 1 worker"), "{m}");
+    assert_eq!(flag_in("e.g. --count 10"), Some("--count 10"));
+    assert_eq!(flag_in("a range 1--2, a rule ---"), None);
 }

@@ -289,7 +289,7 @@ fn recorded_paths_and_bad_plans() {
     assert!(simulate_gpu(gpu(), &tiny)
         .unwrap_err()
         .to_string()
-        .contains("--dt"));
+        .contains("time step"));
     assert!(simulate_gpu(
         gpu(),
         &GasParams {

@@ -23,6 +23,7 @@ mod breakpoint;
 mod cluster;
 mod cpu;
 mod dashboard;
+mod flags;
 mod gas;
 mod gpu;
 mod interrupt;
@@ -120,6 +121,18 @@ enum Command {
     },
 }
 
+impl Command {
+    /// The flag that sets this command's worker count, for its errors.
+    fn workers_flag(&self) -> &'static str {
+        match self {
+            Command::Cluster {
+                command: cluster::ClusterCommand::Start { .. },
+            } => "--engines",
+            _ => "--workers",
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// Execution backend (see `parlab backends`), or gpu (cargo feature `gpu`).
@@ -214,12 +227,13 @@ pub fn main() -> ExitCode {
     if let Command::Mpi(args) = cli.command {
         return mpi::main(args);
     }
+    let workers = cli.command.workers_flag();
     let outcome = run(cli);
     interrupt::settle();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", flags::told(&e, workers));
             ExitCode::FAILURE
         }
     }

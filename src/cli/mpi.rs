@@ -82,7 +82,7 @@ pub(crate) fn main(args: MpiArgs) -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             if mpi.is_root() {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", super::flags::told(&e, "--threads-per-rank"));
             }
             ExitCode::FAILURE
         }
