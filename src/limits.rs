@@ -251,7 +251,7 @@ mod tests {
     fn bounds_are_sane_and_memory_checks_say_the_figures() {
         let max = default_max_workers();
         assert!(max >= 1);
-        assert!(matches!(check_workers(0), Err(Error::ZeroWorkers { .. })));
+        assert!(matches!(check_workers(0), Err(Error::ZeroWorkers)));
         assert!(check_workers(1).is_ok());
         match check_memory("a test", u64::MAX, "ask for less") {
             Err(e @ Error::TooLarge { .. }) => {

@@ -184,7 +184,7 @@ impl ProcessExecutor {
     /// use parlab::prelude::*;
     ///
     /// assert_eq!(ProcessExecutor::new(3)?.workers(), 3);
-    /// assert!(matches!(ProcessExecutor::new(0), Err(Error::ZeroWorkers { .. })));
+    /// assert!(matches!(ProcessExecutor::new(0), Err(Error::ZeroWorkers)));
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
