@@ -202,3 +202,48 @@ fn errors_read_right_in_a_notebook() {
     assert_eq!(flag_in("e.g. --count 10"), Some("--count 10"));
     assert_eq!(flag_in("a range 1--2, a rule ---"), None);
 }
+
+#[test]
+fn no_string_of_the_library_names_a_flag() {
+    // The net under the sweep above: a string literal outside the command line (`src/cli`,
+    // the binaries) with a `--flag` in it. Allowed: the Windows note's `wsl --install` and the
+    // flags `parlab bench` passes to the module's Python script.
+    const ALLOWED: [&str; 2] = ["wsl --install", ".args([\"--"];
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel == "cli" || rel == "bin" || rel == "main.rs" {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else if rel.ends_with(".rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    let code = line.trim_start();
+                    if code.starts_with("//") || ALLOWED.iter().any(|a| line.contains(a)) {
+                        continue;
+                    }
+                    if code.contains('"') || code.ends_with('\\') {
+                        if let Some(flag) = flag_in(line) {
+                            found.push(format!("src/{rel}:{}: {flag}", i + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "flags in library strings:\n{}",
+        found.join("\n")
+    );
+}

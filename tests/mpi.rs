@@ -198,7 +198,8 @@ fn bad_argument_fails_on_every_rank_with_one_message() {
     let out = mpirun(2, &["mpi", "--threads-per-rank", "0", "squares"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("0 threads per rank").count(), 1, "{stderr}");
+    let said = "invalid threads per rank (--threads-per-rank): got 0";
+    assert_eq!(stderr.matches(said).count(), 1, "{stderr}");
 }
 
 #[test]

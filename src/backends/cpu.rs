@@ -163,8 +163,8 @@ impl CpuMonitor {
     ///
     /// # Errors
     ///
-    /// [`Error::Backend`] when the cores' counters cannot be read (neither Linux nor macOS) or
-    /// the sampling thread cannot start.
+    /// [`Error::Backend`] when the cores' counters cannot be read (neither Linux nor macOS),
+    /// [`Error::System`] when the sampling thread cannot start.
     pub fn start() -> Result<CpuMonitor> {
         CpuMonitor::every(CPU_SAMPLE_INTERVAL)
     }
@@ -195,9 +195,9 @@ impl CpuMonitor {
                 }
                 readings
             })
-            .map_err(|e| Error::Backend {
-                backend: "cpu monitor",
-                message: format!("cannot start the sampling thread: {e}"),
+            .map_err(|source| Error::System {
+                what: "start the CPU monitor's sampling thread",
+                source,
             })?;
         Ok(CpuMonitor {
             origin,

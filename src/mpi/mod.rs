@@ -168,7 +168,7 @@ impl Mpi {
             Some(0) => Err(Error::invalid(
                 "threads per rank",
                 format!(
-                    "got 0; give at least 1, or None for cores / local ranks = {}",
+                    "got 0; give at least 1, or leave it out for cores / local ranks = {}",
                     self.default_threads()
                 ),
             )),
