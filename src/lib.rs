@@ -39,7 +39,8 @@
 //!   and [`simulate`](workloads::simulate) on any backend; [`BackendKind`](workloads::BackendKind).
 //! - [`table`]: the module's summary table, measured on this machine.
 //! - [`breakpoints`]: the module's Breakpoint 1, graded, with the experiment that answers it.
-//! - [`plot`]: plotters figures, inline SVG in notebooks and PNG/SVG files from the CLI.
+//! - [`plot`]: plotters figures, one [`Chart`](plot::Chart) trait for parlab's and yours: inline
+//!   SVG in notebooks, SVG files, and PNG files with the cargo feature `png` (on with `cli`).
 //! - [`dashboard`]: a live page in the browser (dask's dashboard): cores, task stream,
 //!   progress and memory while maps run.
 //! - `mpi` (cargo feature `mpi`): the tasks across the ranks of an MPI job (`mpirun`), with a

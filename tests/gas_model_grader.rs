@@ -170,13 +170,14 @@ fn check_gas_asks_for_the_exercises_run() {
 
 /// The warm-up figure: 100 000 of a sampler's speeds in 50 bins with the 2-D curve and
 /// Wikipedia's 3-D one. A right sampler's bars follow the 2-D curve, chi(3)'s the 3-D one.
-/// Written to target/tmp/warm-up-*.png for a look.
+/// Written to target/tmp/warm-up-*.png for a look (.svg without the feature `png`).
 #[test]
 fn the_warm_up_shows_the_histogram_against_both_curves() {
     use parlab::gas::{speed_pdf, speed_pdf_3d};
     use parlab::plot::{save, svg, warm_up_histogram};
     let params = GasParams::default();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let ext = if cfg!(feature = "png") { "png" } else { "svg" };
     for (name, f, pdf) in [
         (
             "right",
@@ -208,7 +209,7 @@ fn the_warm_up_shows_the_histogram_against_both_curves() {
         ] {
             assert!(picture.as_str().contains(text), "{text}");
         }
-        save(&chart, dir.join(format!("warm-up-{name}.png"))).unwrap();
+        save(&chart, dir.join(format!("warm-up-{name}.{ext}"))).unwrap();
     }
     // Far-off samples leave the curves readable: speeds near 0 are cut at the top, speeds far
     // above the curves are counted beyond the axis.
@@ -221,7 +222,7 @@ fn the_warm_up_shows_the_histogram_against_both_curves() {
         let picture = svg(&chart).unwrap();
         assert!(picture.as_str().contains(says), "{name}");
         assert!(picture.as_str().contains("2-D M–B"), "{name}");
-        save(&chart, dir.join(format!("warm-up-{name}.png"))).unwrap();
+        save(&chart, dir.join(format!("warm-up-{name}.{ext}"))).unwrap();
     }
 }
 

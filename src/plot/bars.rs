@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{color, Chart, DrawResult};
+use super::{color, Canvas, Chart, DrawResult};
 
 /// A horizontal bar chart, e.g. seconds per backend.
 ///
@@ -46,7 +46,7 @@ impl Chart for BarChart {
         (900, 120 + 40 * self.bars.len().max(1) as u32)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         area.fill(&WHITE)?;
         let n = self.bars.len().max(1);
         let max = self

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{color, Chart, DrawResult};
+use super::{color, Canvas, Chart, DrawResult};
 use crate::backends::CpuTrace;
 
 /// Plot width in pixels, as the task stream's.
@@ -19,7 +19,7 @@ impl Chart for CpuTrace {
     /// per sampling interval, as high as the core was busy (full band: 100 %). The last band,
     /// in grey, is this process's own share of the machine (full band: every core), which tells
     /// its work from other programs'.
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         area.fill(&WHITE)?;
         let rows = self.cores.max(1) + 1;
         let x_max = if self.seconds > 0.0 {
@@ -82,8 +82,7 @@ impl Chart for CpuTrace {
 }
 
 /// Two charts, `.0` above `.1`, in one picture: for example a task stream over the CPU chart of
-/// the same run (that pair is a [`Figure`](super::Figure) for [`svg`](super::svg) and
-/// [`save`](super::save); other pairs draw with [`chart_svg`](super::chart_svg)).
+/// the same run.
 ///
 /// # Examples
 ///
@@ -107,9 +106,18 @@ impl<A: Chart, B: Chart> Chart for Stacked<A, B> {
         (a.0.max(b.0), a.1 + b.1)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let (upper, lower) = area.split_vertically(self.0.size().1);
-        self.0.draw(&upper)?;
-        self.1.draw(&lower)
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+        stack(&self.0, &self.1, area)
     }
+}
+
+/// [`Stacked`]'s drawing, compiled once (not per pair of chart types, nor in a notebook cell).
+fn stack(
+    upper: &dyn Chart,
+    lower: &dyn Chart,
+    area: &DrawingArea<Canvas<'_>, Shift>,
+) -> DrawResult {
+    let (top, bottom) = area.split_vertically(upper.size().1);
+    upper.draw(&top)?;
+    lower.draw(&bottom)
 }

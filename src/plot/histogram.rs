@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, DrawResult};
+use super::{Canvas, Chart, DrawResult};
 
 /// A histogram scaled as a probability density (bar areas sum to 1), against any number of
 /// analytic density curves (the first solid red, the others dashed in other colours), with a
@@ -127,7 +127,7 @@ impl Chart for Histogram {
         (900, 560)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         area.fill(&WHITE)?;
         let (width, heights) = self.densities();
         let curve_points = || self.curves.iter().flat_map(|c| c.1.iter());

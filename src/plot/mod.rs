@@ -1,7 +1,9 @@
 //! Figures with plotters: inline SVG in notebooks, PNG or SVG files from the CLI.
 //!
-//! Every figure is a value implementing [`Chart`]; [`svg`] renders it for a notebook (the
-//! returned [`Svg`] displays itself inline in evcxr) and [`save`] writes a `.png` or `.svg` file.
+//! Every figure is a value implementing [`Chart`], parlab's and your own alike; [`svg`] renders
+//! it for a notebook (the returned [`Svg`] displays itself inline in evcxr) and [`save`] writes
+//! a `.svg` file, or a `.png` with the cargo feature `png` (on with `cli`). Charts draw on a
+//! [`Canvas`], parlab's plotters backend, so each chart's drawing code is compiled once.
 //! Text is drawn with the DejaVu Sans font bundled in the crate, so no system fonts are needed.
 //!
 //! A [`TaskStream`](crate::backends::TaskStream) is a [`Chart`] too: a Gantt chart of which
@@ -24,6 +26,7 @@ use plotters::prelude::*;
 use crate::{Error, Result};
 
 mod bars;
+mod canvas;
 mod cpu;
 mod gas;
 mod histogram;
@@ -32,29 +35,95 @@ mod task_stream;
 mod trajectories;
 
 pub use bars::BarChart;
+pub use canvas::{Canvas, CanvasError};
 pub use cpu::Stacked;
 pub use gas::{trajectories, warm_up_histogram};
 pub use histogram::Histogram;
 pub use task_stream::MERGE_ABOVE;
 pub use trajectories::{simplify, Trajectories};
 
-/// The error type of plotters' drawing calls on backend `DB`.
-pub type DrawResult<DB> =
-    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+/// What a [`Chart`]'s drawing calls return: plotters' error on a [`Canvas`].
+pub type DrawResult = std::result::Result<(), DrawingAreaErrorKind<CanvasError>>;
 
-/// A figure that can draw itself on any plotters backend.
+/// A figure: it knows its size and draws itself on a [`Canvas`]. [`svg`] renders any chart for
+/// a notebook and [`save`] writes it to a file.
+///
+/// The trait is object-safe, and [`svg`] and [`save`] take `&dyn Chart`: each chart's drawing
+/// code is compiled once, in parlab (or in your crate, for a chart of your own), and a notebook
+/// cell that draws compiles one function call instead of instantiating plotters' drawing code,
+/// which keeps drawing cells under a second in evcxr.
+///
+/// # Examples
+///
+/// A chart of your own draws with plotters' usual calls on the area it is given:
+///
+/// ```
+/// use parlab::plot::{svg, Canvas, Chart, DrawResult};
+/// use plotters::coord::Shift;
+/// use plotters::prelude::*;
+///
+/// struct Squares(Vec<f64>);
+///
+/// impl Chart for Squares {
+///     fn size(&self) -> (u32, u32) {
+///         (600, 400)
+///     }
+///
+///     fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+///         area.fill(&WHITE)?;
+///         let n = self.0.len() as f64;
+///         let top = self.0.iter().fold(1.0, |a: f64, &b| a.max(b));
+///         let mut chart = ChartBuilder::on(area)
+///             .caption("Squares", ("sans-serif", 20))
+///             .margin(10)
+///             .x_label_area_size(30)
+///             .y_label_area_size(40)
+///             .build_cartesian_2d(0.0..n, 0.0..top)?;
+///         chart.configure_mesh().draw()?;
+///         chart.draw_series(LineSeries::new(
+///             self.0.iter().enumerate().map(|(i, &y)| (i as f64, y)),
+///             &BLUE,
+///         ))?;
+///         Ok(())
+///     }
+/// }
+///
+/// let picture = svg(&Squares((0..10).map(|i| f64::from(i * i)).collect()))?;
+/// assert!(picture.as_str().contains("width=\"600\"") && picture.as_str().contains("Squares"));
+/// # Ok::<(), parlab::Error>(())
+/// ```
 pub trait Chart {
     /// Size in pixels, `(width, height)`.
     fn size(&self) -> (u32, u32) {
         (900, 500)
     }
 
-    /// Draws the figure on `area`.
+    /// Draws the figure on `area`, which is [`size`](Chart::size) pixels large.
     ///
     /// # Errors
     ///
     /// Whatever plotters reports.
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult;
+}
+
+impl<C: Chart + ?Sized> Chart for &C {
+    fn size(&self) -> (u32, u32) {
+        (**self).size()
+    }
+
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+        (**self).draw(area)
+    }
+}
+
+impl<C: Chart + ?Sized> Chart for Box<C> {
+    fn size(&self) -> (u32, u32) {
+        (**self).size()
+    }
+
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
+        (**self).draw(area)
+    }
 }
 
 /// The bundled font, registered once per call (cheap, and safe in evcxr where each cell has its
@@ -109,66 +178,8 @@ impl std::fmt::Display for Svg {
     }
 }
 
-/// A figure of parlab's own (bar chart, histogram, trajectories, task stream, summary table),
-/// drawn by code compiled into parlab.
-///
-/// [`svg`] and [`save`] take `&dyn Figure`, not a generic chart: a notebook cell that draws then
-/// compiles one function call instead of instantiating plotters' drawing code for the chart
-/// type, which keeps drawing cells under a second in evcxr. For a [`Chart`] of your own, use
-/// [`chart_svg`] and [`chart_save`].
-pub trait Figure {
-    /// The figure as an SVG document.
-    ///
-    /// # Errors
-    ///
-    /// As [`chart_svg`].
-    fn to_svg(&self) -> Result<Svg>;
-
-    /// Writes the figure to `path` (`.png` or `.svg`).
-    ///
-    /// # Errors
-    ///
-    /// As [`chart_save`].
-    fn save_to(&self, path: &Path) -> Result<()>;
-}
-
-/// Each chart type is a [`Figure`] through one concrete (not generic) impl, so its drawing code
-/// is compiled here, once.
-macro_rules! figures {
-    ($($chart:ty),* $(,)?) => {$(
-        impl Figure for $chart {
-            fn to_svg(&self) -> Result<Svg> {
-                chart_svg(self)
-            }
-
-            fn save_to(&self, path: &Path) -> Result<()> {
-                chart_save(self, path)
-            }
-        }
-    )*};
-}
-
-figures!(
-    BarChart,
-    Histogram,
-    Trajectories,
-    crate::backends::TaskStream,
-    crate::backends::CpuTrace,
-    Stacked<crate::backends::TaskStream, crate::backends::CpuTrace>,
-    crate::table::Table,
-);
-
-impl<F: Figure + ?Sized> Figure for &F {
-    fn to_svg(&self) -> Result<Svg> {
-        (**self).to_svg()
-    }
-
-    fn save_to(&self, path: &Path) -> Result<()> {
-        (**self).save_to(path)
-    }
-}
-
-/// Renders `figure` to an SVG document; in a notebook, a cell ending in `svg(&figure)?` shows it.
+/// Renders `chart`, one of parlab's or your own, to an SVG document; in a notebook, a cell
+/// ending in `svg(&chart)?` shows it.
 ///
 /// # Errors
 ///
@@ -185,16 +196,24 @@ impl<F: Figure + ?Sized> Figure for &F {
 /// assert!(picture.as_str().contains("rayon"));
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn svg(figure: &dyn Figure) -> Result<Svg> {
-    figure.to_svg()
+pub fn svg(chart: &dyn Chart) -> Result<Svg> {
+    register_font()?;
+    let mut buffer = String::new();
+    {
+        let area = Canvas::svg(&mut buffer, chart.size()).into_drawing_area();
+        chart.draw(&area).map_err(plot_error)?;
+        area.present().map_err(plot_error)?;
+    }
+    Ok(Svg(buffer))
 }
 
-/// Writes `figure` to `path`: PNG for a `.png` name, SVG for `.svg`.
+/// Writes `chart` to `path`: SVG for a `.svg` name, PNG for `.png` (with the cargo feature
+/// `png`, which `cli` turns on; notebooks show figures inline with [`svg`] and leave it off).
 ///
 /// # Errors
 ///
-/// [`Error::InvalidInput`] for another extension, [`Error::Io`] or [`Error::Plot`] when writing
-/// fails.
+/// [`Error::InvalidInput`] for another extension, or for `.png` without the feature `png`;
+/// [`Error::Io`] or [`Error::Plot`] when writing fails.
 ///
 /// # Examples
 ///
@@ -202,94 +221,36 @@ pub fn svg(figure: &dyn Figure) -> Result<Svg> {
 /// use parlab::plot::{save, BarChart};
 ///
 /// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5)]);
-/// let path = std::env::temp_dir().join("parlab-doc-bars-figure.svg");
+/// let path = std::env::temp_dir().join("parlab-doc-bars.svg");
 /// save(&chart, &path)?;
 /// assert!(std::fs::read_to_string(&path)?.contains("sequential"));
 /// assert!(save(&chart, "chart.gif").is_err());
+///
+/// let png = std::env::temp_dir().join("parlab-doc-bars.png");
+/// if cfg!(feature = "png") {
+///     save(&chart, &png)?;
+///     assert!(std::fs::metadata(&png)?.len() > 1000);
+/// } else {
+///     assert!(save(&chart, &png).unwrap_err().to_string().contains("feature `png`"));
+/// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn save(figure: &dyn Figure, path: impl AsRef<Path>) -> Result<()> {
-    figure.save_to(path.as_ref())
+pub fn save(chart: &dyn Chart, path: impl AsRef<Path>) -> Result<()> {
+    save_to(chart, path.as_ref())
 }
 
-/// Renders any [`Chart`], yours included, to an SVG document. parlab's own charts are
-/// [`Figure`]s: draw them with [`svg`].
-///
-/// # Errors
-///
-/// [`Error::Plot`] when drawing fails.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::plot::{chart_svg, BarChart};
-///
-/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5), ("rayon".into(), 0.8)]);
-/// let picture = chart_svg(&chart)?;
-/// assert!(picture.as_str().starts_with("<svg"));
-/// assert!(picture.as_str().contains("rayon"));
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn chart_svg<C: Chart>(chart: &C) -> Result<Svg> {
-    register_font()?;
-    let mut buffer = String::new();
-    {
-        let area = SVGBackend::with_string(&mut buffer, chart.size()).into_drawing_area();
-        chart.draw(&area).map_err(plot_error)?;
-        area.present().map_err(plot_error)?;
-    }
-    Ok(Svg(buffer))
-}
-
-/// Writes any [`Chart`] to `path`: PNG for a `.png` name, SVG for `.svg`. parlab's own charts
-/// are [`Figure`]s: write them with [`save`].
-///
-/// # Errors
-///
-/// [`Error::InvalidInput`] for another extension, [`Error::Io`] or [`Error::Plot`] when writing
-/// fails.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::plot::{chart_save, BarChart};
-///
-/// let chart = BarChart::new("Time", "seconds", vec![("sequential".into(), 1.5)]);
-/// let path = std::env::temp_dir().join("parlab-doc-bars.png");
-/// chart_save(&chart, &path)?;
-/// assert!(std::fs::metadata(&path)?.len() > 1000);
-/// assert!(chart_save(&chart, "chart.gif").is_err());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn chart_save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
-    let path = path.as_ref();
+/// [`save`], compiled once.
+fn save_to(chart: &dyn Chart, path: &Path) -> Result<()> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("svg") => {
-            let doc = chart_svg(chart)?;
+            let doc = svg(chart)?;
             std::fs::write(path, doc.0).map_err(|source| Error::io("write", path, source))
         }
-        Some("png") => {
-            register_font()?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if !dir.is_dir() {
-                    return Err(Error::Io {
-                        action: "write",
-                        path: path.to_owned(),
-                        source: std::io::Error::new(
-                            std::io::ErrorKind::NotFound,
-                            format!("folder {} does not exist", dir.display()),
-                        ),
-                    });
-                }
-            }
-            let area = BitMapBackend::new(path, chart.size()).into_drawing_area();
-            chart.draw(&area).map_err(plot_error)?;
-            area.present().map_err(plot_error)
-        }
+        Some("png") => save_png(chart, path),
         _ => Err(Error::invalid(
             "figure file name",
             format!("{} must end in .png or .svg", path.display()),
@@ -297,27 +258,60 @@ pub fn chart_save<C: Chart>(chart: &C, path: impl AsRef<Path>) -> Result<()> {
     }
 }
 
-fn plot_error<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> Error {
+#[cfg(feature = "png")]
+fn save_png(chart: &dyn Chart, path: &Path) -> Result<()> {
+    register_font()?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(Error::Io {
+                action: "write",
+                path: path.to_owned(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("folder {} does not exist", dir.display()),
+                ),
+            });
+        }
+    }
+    let area = Canvas::png(path, chart.size()).into_drawing_area();
+    chart.draw(&area).map_err(plot_error)?;
+    area.present().map_err(plot_error)
+}
+
+#[cfg(not(feature = "png"))]
+fn save_png(_chart: &dyn Chart, path: &Path) -> Result<()> {
+    Err(Error::invalid(
+        "figure file name",
+        format!(
+            "{} is a PNG file, and writing PNG needs parlab's cargo feature `png` (on with `cli`; \
+             notebooks leave it off); save as .svg instead, or show the chart inline with svg(&chart)",
+            path.display()
+        ),
+    ))
+}
+
+/// The one place a drawing error becomes parlab's [`Error`].
+fn plot_error(e: DrawingAreaErrorKind<CanvasError>) -> Error {
     Error::Plot(Box::new(e))
 }
 
 /// The chart [`rows_chart`] returns: seconds on x, rows on y.
-pub(crate) type RowsChart<'a, DB> = ChartContext<
+pub(crate) type RowsChart<'a, 'b> = ChartContext<
     'a,
-    DB,
+    Canvas<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
 /// The frame the task stream and the CPU chart share: one labelled row per worker or core (row
 /// 0 on top), time in seconds on the x axis up to `x_max`. `label(r)` names row `r`.
-pub(crate) fn rows_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+pub(crate) fn rows_chart<'a, 'b>(
+    area: &'a DrawingArea<Canvas<'b>, Shift>,
     title: String,
     x_max: f64,
     rows: usize,
     x_desc: String,
     label: impl Fn(usize) -> String,
-) -> std::result::Result<RowsChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> std::result::Result<RowsChart<'a, 'b>, DrawingAreaErrorKind<CanvasError>> {
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 20))
         .margin(12)

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{BarChart, Chart, DrawResult};
+use super::{BarChart, Canvas, Chart, DrawResult};
 use crate::table::Table;
 
 /// One panel: seconds per backend for the squares (`prime == false`) or the prime.
@@ -33,7 +33,7 @@ impl Chart for Table {
         (w, 2 * h)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
         panel(self, false).draw(&top)?;
         panel(self, true).draw(&bottom)

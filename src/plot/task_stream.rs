@@ -9,7 +9,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{color, Chart, DrawResult};
+use super::{color, Canvas, Chart, DrawResult};
 use crate::backends::{Span, TaskStream};
 
 /// Above this many tasks, bars are merged per worker (see the module docs).
@@ -50,7 +50,7 @@ impl Chart for TaskStream {
         (WIDTH, 150 + 46 * self.rows().min(32) as u32)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         area.fill(&WHITE)?;
         let rows = self.rows();
         let wall = self.span_seconds();

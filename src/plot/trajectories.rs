@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, DrawResult};
+use super::{Canvas, Chart, DrawResult};
 
 /// Paths in the square box `[0, side]²`, one colour per path (hues spread around the colour
 /// wheel), the box outlined, starting points marked with dots. Points on a straight stretch are
@@ -37,7 +37,7 @@ impl Chart for Trajectories {
         (760, 800)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    fn draw(&self, area: &DrawingArea<Canvas<'_>, Shift>) -> DrawResult {
         area.fill(&WHITE)?;
         let side = if self.side.is_finite() && self.side > 0.0 {
             self.side
