@@ -38,7 +38,7 @@ impl<K: Kernel> Job for K {
 }
 
 /// What a failed task's error says of an input that has no `Debug` to print it with.
-const NOT_SHOWN: &str = "not shown";
+pub(super) const NOT_SHOWN: &str = "not shown";
 
 /// A plain function as a [`Job`]: each task gets its own clone of the input (from the
 /// backend's copy of the inputs), the function takes it by value.

@@ -173,7 +173,7 @@ impl Parallel {
 
 backend_impl!(Parallel, "joblib", |s| s.n_jobs);
 
-plain_maps!(Parallel, "Parallel::new(2)?", { O: Serialize + DeserializeOwned, });
+plain_maps!(Parallel, "Parallel::new(2)?", processes);
 
 impl Parallel {
     pub(crate) fn exec<J>(

@@ -43,6 +43,7 @@ use crate::Result;
 #[macro_use]
 mod plain;
 mod cpu;
+pub(crate) mod erased;
 mod fork;
 mod fork_map;
 mod future;

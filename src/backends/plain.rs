@@ -3,12 +3,72 @@
 //! private `exec(&self, job, inputs, options)` that runs any [`Job`](super::Job); the macro
 //! wraps the function as a [`Plain`](super::Plain) job and calls it.
 //!
-//! `plain_maps!(Type, "constructor", { extra bounds on O })`: the constructor is the doc
-//! examples' way to make one (`"Threads::new(2)?"`); the extra bounds are `serde` for backends
-//! that ship results between processes.
+//! `plain_maps!(Type, "constructor", in_process)` or `plain_maps!(Type, "constructor",
+//! processes)`: the constructor is the doc examples' way to make one (`"Threads::new(2)?"`);
+//! backends that ship results between processes need `serde` on the output.
+//!
+//! The maps are thin shells over one method that is not generic, `map_erased` (see
+//! [`erased`](super::erased)): a notebook cell that maps its own function compiles the shell,
+//! not the backend.
 
 macro_rules! plain_maps {
-    ($ty:ident, $new:literal, { $($bound:tt)* }) => {
+    ($ty:ident, $new:literal, in_process) => {
+        plain_maps!(@maps $ty, $new, {}, |s, f, inputs, options| {
+            let n = inputs.len();
+            let (job, outputs) = $crate::backends::erased::into_slots(f, inputs);
+            let mapped = s.map_erased(&job, n, options)?;
+            Ok($crate::backends::Mapped {
+                results: outputs.take($crate::backends::Backend::name(s))?,
+                seconds: mapped.seconds,
+                trace: mapped.trace,
+            })
+        });
+
+        impl $ty {
+            /// The one compiled map behind the plain maps (see `plain_maps!`).
+            #[inline(never)]
+            pub(crate) fn map_erased(
+                &self,
+                job: &$crate::backends::erased::Erased<()>,
+                n: usize,
+                options: &$crate::backends::MapOptions,
+            ) -> $crate::Result<$crate::backends::Mapped<()>> {
+                self.exec(job, &$crate::backends::erased::tasks(n), options)
+            }
+        }
+    };
+    ($ty:ident, $new:literal, processes) => {
+        plain_maps!(@maps $ty, $new,
+            { O: serde::Serialize + serde::de::DeserializeOwned, },
+            |s, f, inputs, options| {
+                let n = inputs.len();
+                let job = $crate::backends::erased::into_bytes(f, inputs);
+                let mapped = s.map_erased(&job, n, options)?;
+                Ok($crate::backends::Mapped {
+                    results: $crate::backends::erased::decode_all(
+                        $crate::backends::Backend::name(s),
+                        mapped.results,
+                    )?,
+                    seconds: mapped.seconds,
+                    trace: mapped.trace,
+                })
+            }
+        );
+
+        impl $ty {
+            /// The one compiled map behind the plain maps (see `plain_maps!`).
+            #[inline(never)]
+            pub(crate) fn map_erased(
+                &self,
+                job: &$crate::backends::erased::Erased<Vec<u8>>,
+                n: usize,
+                options: &$crate::backends::MapOptions,
+            ) -> $crate::Result<$crate::backends::Mapped<Vec<u8>>> {
+                self.exec(job, &$crate::backends::erased::tasks(n), options)
+            }
+        }
+    };
+    (@maps $ty:ident, $new:literal, { $($bound:tt)* }, |$s:ident, $f:ident, $inputs:ident, $options:ident| $body:block) => {
         impl $ty {
             /// Python's `pool.map(f, inputs)`: `f` (a `fn` item or a closure) applied to every
             /// input, results in input order. Inputs are any iterable; each task gets its own
@@ -80,8 +140,8 @@ macro_rules! plain_maps {
                 O: Send + 'static,
                 $($bound)*
             {
-                let inputs: Vec<I> = inputs.into_iter().collect();
-                self.exec(&$crate::backends::Plain::new(f), &inputs, options)
+                let ($s, $f, $inputs, $options) = (self, f, inputs.into_iter().collect::<Vec<I>>(), options);
+                $body
             }
 
             /// Python's `pool.starmap(f, tuples)`: each tuple of 2, 3 or 4 items spread into

@@ -299,7 +299,7 @@ impl Drop for ProcessExecutor {
 
 backend_impl!(ProcessExecutor, "process-executor", |s| s.workers);
 
-plain_maps!(ProcessExecutor, "ProcessExecutor::new(2)?", { O: Serialize + DeserializeOwned, });
+plain_maps!(ProcessExecutor, "ProcessExecutor::new(2)?", processes);
 
 impl ProcessExecutor {
     pub(crate) fn exec<J>(

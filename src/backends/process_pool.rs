@@ -136,7 +136,7 @@ impl ProcessPool {
 
 backend_impl!(ProcessPool, "process-pool", |s| s.workers);
 
-plain_maps!(ProcessPool, "ProcessPool::new(2)?", { O: Serialize + DeserializeOwned, });
+plain_maps!(ProcessPool, "ProcessPool::new(2)?", processes);
 
 impl ProcessPool {
     pub(crate) fn exec<J>(

@@ -71,7 +71,7 @@ impl RayonPool {
 
 backend_impl!(RayonPool, "rayon", |s| s.workers);
 
-plain_maps!(RayonPool, "RayonPool::new(2)?", {});
+plain_maps!(RayonPool, "RayonPool::new(2)?", in_process);
 
 impl RayonPool {
     pub(crate) fn exec<J: Job>(

@@ -29,7 +29,7 @@ pub struct Sequential;
 
 backend_impl!(Sequential, "sequential", |_s| 1);
 
-plain_maps!(Sequential, "Sequential", {});
+plain_maps!(Sequential, "Sequential", in_process);
 
 impl Sequential {
     pub(crate) fn exec<J: Job>(

@@ -143,7 +143,7 @@ impl Drop for ThreadExecutor {
 
 backend_impl!(ThreadExecutor, NAME, |s| s.threads.len());
 
-plain_maps!(ThreadExecutor, "ThreadExecutor::new(2)?", {});
+plain_maps!(ThreadExecutor, "ThreadExecutor::new(2)?", in_process);
 
 impl ThreadExecutor {
     pub(crate) fn exec<J: Job>(

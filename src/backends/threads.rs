@@ -34,7 +34,7 @@ impl Threads {
 
 backend_impl!(Threads, "threads", |s| s.workers);
 
-plain_maps!(Threads, "Threads::new(2)?", {});
+plain_maps!(Threads, "Threads::new(2)?", in_process);
 
 impl Threads {
     pub(crate) fn exec<J: Job>(

@@ -285,7 +285,7 @@ impl Dask {
 
 backend_impl!(Dask, "dask", |s| s.client.workers);
 
-plain_maps!(Dask, "parlab::dask::Dask::new(2)?", {});
+plain_maps!(Dask, "parlab::dask::Dask::new(2)?", in_process);
 
 impl Dask {
     pub(crate) fn exec<J: Job>(
