@@ -1,7 +1,8 @@
 //! `plain_maps!`: the inherent `map`, `map_with` and `starmap` every backend has, mapping a
 //! plain function (`Fn(I) -> O`) with only the bounds that backend needs. Each backend holds a
 //! private `exec(&self, job, inputs, options)` that runs any [`Job`](super::Job); the macro
-//! wraps the function as a [`Plain`](super::Plain) job and calls it.
+//! wraps the function and its inputs as an [`Erased`](super::erased::Erased) job and calls it
+//! through the backend's `map_erased`.
 //!
 //! `plain_maps!(Type, "constructor", in_process)` or `plain_maps!(Type, "constructor",
 //! processes)`: the constructor is the doc examples' way to make one (`"Threads::new(2)?"`);
