@@ -421,9 +421,7 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut events = Vec::new();
         while !matches!(events.last(), Some(MapEvent::Ended { .. })) && Instant::now() < deadline {
-            if let Some(e) = feed.recv_timeout(Duration::from_millis(100)) {
-                events.extend(Some(e).filter(ours));
-            }
+            events.extend(feed.recv_timeout(Duration::from_millis(100)).filter(ours));
         }
         assert!(matches!(
             &events[0],
