@@ -9,8 +9,8 @@
 //!
 //! - `nothing`, `layer 0 only`, `layer 0` or `layers 0–N`: the lower layers all of its modules
 //!   may import;
-//! - `` `a`, `b` and `c` also `x` `` (or `` `a` only `x` ``, or `the others also `x``: the row's
-//!   modules but `x`): more imports for those modules, within the layer or of one below;
+//! - `` `a`, `b` and `c` also `x` `` (or `` `a` only `x` ``, or `` the others also `x` ``: the
+//!   row's modules but `x`): more imports for those modules, within the layer or of one below;
 //! - `never …`: a reminder of what the first clause leaves out; it adds nothing.
 //!
 //! `src/lib.rs`, `src/main.rs`, `src/prelude.rs` (imports anything, imported by nothing),
