@@ -13,7 +13,8 @@ use parlab::backends::{feed_path, kernel, Backend, ProcessPool, RayonPool};
 use parlab::gas::GasParams;
 use parlab::prelude::*;
 
-/// A tab's event stream on `dash`, read until `stop` is set.
+/// A tab's event stream on `dash`, read until `stop` is set; returns once the stream has begun
+/// (its first bytes read).
 fn open_tab(
     dash: &parlab::dashboard::Dashboard,
     stop: Arc<AtomicBool>,
@@ -25,7 +26,9 @@ fn open_tab(
         .unwrap_or_default()
         .to_string();
     let port = dash.port();
-    std::thread::spawn(move || {
+    let (begun, begins) = std::sync::mpsc::channel();
+    let mut begun = Some(begun);
+    let tab = std::thread::spawn(move || {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
         write!(stream, "GET /events?token={token} HTTP/1.1\r\n\r\n").expect("asks");
         let mut buf = vec![0; 1 << 16];
@@ -35,9 +38,15 @@ fn open_tab(
                 Ok(0) | Err(_) => break,
                 Ok(n) => bytes += n,
             }
+            if let Some(begun) = begun.take() {
+                let _ = begun.send(());
+            }
         }
         bytes
-    })
+    });
+    // Also returns when the stream ended before its first bytes.
+    let _ = begins.recv();
+    tab
 }
 
 /// A map to time: its name and a run that returns the map's seconds.
@@ -132,7 +141,6 @@ fn main() -> parlab::Result<()> {
     let (feed, off) = (feed_path(), feed_path().with_extension("off"));
     let stop = Arc::new(AtomicBool::new(false));
     let tab = open_tab(&dash, Arc::clone(&stop));
-    std::thread::sleep(std::time::Duration::from_millis(500));
     println!(
         "| map | not reporting: wall, CPU | reporting, tab open: wall, CPU | wall ratio | CPU ratio |\n|:--|--:|--:|--:|--:|"
     );

@@ -6,19 +6,20 @@
 //!
 //! ## Layers
 //!
-//! The modules sit in four layers; each imports only from the layers below it (checked by
-//! `tests/layers.rs`), so data flows down and results flow up:
+//! The modules sit in four layers on a floor of shared pieces; each imports only what its row
+//! says (checked by `tests/layers.rs`, which reads this table), so data flows down and results
+//! flow up. Kernels and executors know nothing of each other: an executor runs *any* kernel,
+//! and the workloads are where the two meet.
 //!
 //! | layer | modules | what it holds | may import |
 //! |---|---|---|---|
-//! | 1. kernels | [`tasks`], [`gas`], [`numpy`] | the module's tasks, the gas physics and numpy's legacy generator: data in, data out | nothing of parlab's but [`Error`] |
-//! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 1 never; `backends` only (`cluster`, `dask`) |
-//! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 1–2; the others also `workloads` |
-//! | 4. presentation | [`plot`], [`dashboard`], `cli` (feature `cli`) | figures, the live dashboard and the command line; they read values and never run work of their own | layers 1–3; `cli` also `plot` and `dashboard` |
+//! | 0. floor | `error` ([`Error`], `Result`), [`limits`], `display`, `names` | errors, how many workers and how much memory this machine allows, the display helpers (evcxr output, byte counts), the enum-name parser | nothing; `error` only `display`; `limits` only `error`; `limits` only `display`; `names` only `error` |
+//! | 1. kernels | [`tasks`], [`gas`], [`numpy`] | the module's tasks, the gas physics and numpy's legacy generator: data in, data out | layer 0 only |
+//! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 0; `cluster`, `dask` and `gpu` also `backends`; never layer 1 |
+//! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 0–2; the others also `workloads` |
+//! | 4. presentation | [`plot`], [`dashboard`], `cli` (feature `cli`) | figures, the live dashboard and the command line; they read values and never run work of their own | layers 0–3; `cli` also `plot` and `dashboard` |
 //!
-//! [`Error`] (with `Result`), [`limits`] (how many workers and how much memory this machine
-//! allows), the display helpers (evcxr output, byte counts) and the enum-name parser sit below
-//! all four.
+//! [`prelude`] gathers the common names of every layer; nothing inside parlab imports it.
 //!
 //! - [`tasks`]: numpy-identical random squaring and primality by trial division split into
 //!   subintervals (done right), plus Miller–Rabin.
@@ -60,7 +61,7 @@
 //! ```
 #![deny(missing_docs)]
 
-// Below every layer.
+// 0. The floor, below every layer.
 mod display;
 mod error;
 pub mod limits;

@@ -4,11 +4,16 @@
 use std::process::Command;
 
 fn bench(extra: &[&str], python: &str) -> (serde_json::Value, String) {
+    bench_with(extra, &[("PARLAB_PYTHON", python)])
+}
+
+/// `parlab bench --json` on small inputs with `extra` arguments and `env` set.
+fn bench_with(extra: &[&str], env: &[(&str, &str)]) -> (serde_json::Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_parlab"))
         .args(["bench", "--json", "--repeat", "1", "--count", "20000"])
         .args(["--prime", "1000003", "--tasks", "2000"])
         .args(extra)
-        .env("PARLAB_PYTHON", python)
+        .envs(env.iter().copied())
         .output()
         .expect("parlab runs");
     assert!(
@@ -53,19 +58,35 @@ fn bench_python_without_numpy_says_so() {
 }
 
 #[test]
-fn bench_c_reference_agrees_or_says_why() {
+fn bench_c_reference_agrees_with_parlab() {
+    // The machine's C compiler (`$CC` or `cc`): a missing one is a failure here, not a skip.
     let (json, _) = bench(&["--c", "--budget", "0.05"], "python3");
     assert!(json["c"]["compiler"].as_str().unwrap().contains("-O3"));
+    // The C answers matched parlab's (a mismatch is a note), and the ratios are positive.
     let notes = json["c"]["notes"].as_array().unwrap();
-    if json["c"]["squares"].is_null() {
-        // No C compiler here: the note says which one was tried.
-        assert!(!notes.is_empty(), "no C figures and no note");
-    } else {
-        // The C answers matched parlab's (a mismatch is a note), and the ratios are positive.
-        assert!(notes.is_empty(), "{notes:?}");
-        for key in ["squares_ratio", "prime_ratio"] {
-            assert!(json["c"][key].as_f64().unwrap() > 0.0, "{key}");
-        }
-        assert_eq!(json["c"]["squares"]["runs"], 1);
+    assert!(notes.is_empty(), "{notes:?}");
+    for key in ["squares_ratio", "prime_ratio"] {
+        assert!(json["c"][key].as_f64().unwrap() > 0.0, "{key}");
     }
+    assert_eq!(json["c"]["squares"]["runs"], 1);
+}
+
+#[test]
+fn bench_c_reference_without_a_compiler_says_why() {
+    let (json, _) = bench_with(
+        &["--c", "--budget", "0.05"],
+        &[("PARLAB_PYTHON", "python3"), ("CC", "/nonexistent/cc")],
+    );
+    assert!(json["c"]["compiler"]
+        .as_str()
+        .unwrap()
+        .starts_with("/nonexistent/cc -O3"));
+    assert!(json["c"]["squares"].is_null() && json["c"]["prime"].is_null());
+    // The note says which compiler was tried.
+    let notes = json["c"]["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].as_str().unwrap().contains("/nonexistent/cc"),
+        "{notes:?}"
+    );
 }

@@ -1,7 +1,8 @@
 //! The engine cluster: right answers on both views, reruns when an engine dies, no leftovers.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use parlab::backends::MapOptions;
 use parlab::cluster::{Cluster, Remote};
@@ -12,6 +13,9 @@ use parlab::tasks::squares::{blocks, Block};
 use parlab::tasks::Subinterval;
 use parlab::workloads::engine_kernels;
 use parlab::workloads::AnyBackend;
+
+mod procs;
+use procs::reaped as gone;
 
 /// The engines' kernels used below, by name and types (`parlab::workloads::kernels`): `noop`
 /// returns its input; `sleep` sleeps the second number of µs and returns the first.
@@ -25,12 +29,6 @@ fn start(engines: usize) -> Cluster {
         .engine(env!("CARGO_BIN_EXE_parlab-engine"))
         .start()
         .expect("cluster starts")
-}
-
-fn gone(pid: u32) -> bool {
-    // SAFETY: kill with signal 0 only checks that the process exists.
-    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) } == 0;
-    !exists && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 #[test]
@@ -86,18 +84,31 @@ fn killing_an_engine_mid_map_still_returns_every_result_once() {
     let pids = cluster.pids();
     let victim = pids[1];
     // 10^4 tasks of 200 µs each (the engines' `sleep` kernel: sleep 200 µs, return the first
-    // number) take at least a second on two engines; the kill comes at 50 ms.
+    // number); the kill comes once 100 of them are done, from the progress callback, so the
+    // map is surely under way and far from its end.
     let inputs: Vec<(u64, u64)> = (0..10_000).map(|i| (i, 200)).collect();
-    let killer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(50));
-        // SAFETY: plain kill(2) of a child process we started.
-        unsafe { libc::kill(victim as libc::pid_t, libc::SIGKILL) };
-    });
+    let killed = Arc::new(AtomicBool::new(false));
+    let kill = {
+        let killed = Arc::clone(&killed);
+        Progress::new(move |u| {
+            if u.done >= 100 && !killed.swap(true, Ordering::SeqCst) {
+                // SAFETY: plain kill(2) of a child process we started.
+                unsafe { libc::kill(victim as libc::pid_t, libc::SIGKILL) };
+            }
+        })
+    };
     let mapped = cluster
         .load_balanced()
-        .run_with(&SLEEP, &inputs, &MapOptions::traced(true))
+        .run_with(
+            &SLEEP,
+            &inputs,
+            &MapOptions::traced(true).with_progress(kill),
+        )
         .unwrap();
-    killer.join().unwrap();
+    assert!(
+        killed.load(Ordering::SeqCst),
+        "the kill came during the map"
+    );
     let expected: Vec<u64> = (0..10_000).collect();
     assert_eq!(mapped.results, expected);
     let spans = mapped.trace.unwrap().spans;

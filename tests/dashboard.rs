@@ -5,13 +5,16 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use parlab::backends::{feed_path, Backend};
 use parlab::cluster::{Cluster, Remote};
 use parlab::dashboard::{self, Dashboard, Snapshot};
 use parlab::prelude::*;
+
+mod procs;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -39,17 +42,13 @@ fn token(dash: &Dashboard) -> String {
     dash.url().split("token=").nth(1).unwrap().to_string()
 }
 
-/// Polls the snapshot until `until` holds (or 60 s pass) and returns it.
+/// Polls the snapshot until `until` holds (for a minute at most) and returns it.
 fn wait_for(dash: &Dashboard, what: &str, until: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    procs::poll(Duration::from_secs(60), || {
         let snap = dash.snapshot();
-        if until(&snap) {
-            return snap;
-        }
-        assert!(Instant::now() < deadline, "never saw {what}: {snap:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        until(&snap).then_some(snap)
+    })
+    .unwrap_or_else(|| panic!("never saw {what}: {:?}", dash.snapshot()))
 }
 
 /// Busy-waits `ms` milliseconds (wall time): a task that keeps its core busy.
@@ -106,8 +105,22 @@ fn spans_arrive_while_a_two_worker_map_runs_and_both_cores_are_busy() {
     let dash = dashboard::start().unwrap();
     let pool = RayonPool::new(2).unwrap();
     let inputs = vec![20u64; 200]; // 2 s of busy cores with 2 workers
+                                   // The first 100 tasks spin their 20 ms; the later ones go on spinning until the test has
+                                   // seen the busy cores (two minutes at most, should it fail), so the map is surely running
+                                   // while it looks.
+    let seen = Arc::new(AtomicBool::new(false));
+    let (begun, looked) = (Arc::new(AtomicUsize::new(0)), Arc::clone(&seen));
+    let limit = Instant::now() + Duration::from_secs(120);
+    let held = kernel("spin", move |ms: &u64| {
+        let hold = begun.fetch_add(1, Ordering::SeqCst) >= 100;
+        let n = spin(ms);
+        while hold && !looked.load(Ordering::SeqCst) && Instant::now() < limit {
+            std::hint::spin_loop();
+        }
+        n
+    });
     std::thread::scope(|s| {
-        let map = s.spawn(|| pool.run(&kernel("spin", spin), &inputs));
+        let map = s.spawn(|| pool.run(&held, &inputs));
         let early = wait_for(&dash, "spans of the running map", |s| {
             s.backend == "rayon" && !s.spans.is_empty()
         });
@@ -116,16 +129,14 @@ fn spans_arrive_while_a_two_worker_map_runs_and_both_cores_are_busy() {
             "{early:?}"
         );
         assert_eq!((early.tasks_total, early.workers), (200, 2));
-        // A full second of readings inside the map.
-        std::thread::sleep(Duration::from_millis(1100));
-        let busy = dash.snapshot();
-        assert!(busy.running, "the map ended too soon to measure: {busy:?}");
         // Every program's use of the cores: our two spinning workers keep both busy whatever
-        // else runs (other programs can only add to it).
-        assert!(busy.busy_cores() >= 1.4, "{:?}", busy.cpu);
-        // Our own share, which other programs cannot inflate (but may shrink: shared machine).
-        assert!(busy.process_cores > 0.2, "{}", busy.process_cores);
-        assert!(busy.tasks_done > early.tasks_done);
+        // else runs (other programs can only add to it). Our own share, which other programs
+        // cannot inflate (but may shrink: shared machine).
+        let busy = wait_for(&dash, "both cores busy", |s| {
+            s.busy_cores() >= 1.4 && s.process_cores > 0.2 && s.tasks_done > early.tasks_done
+        });
+        seen.store(true, Ordering::SeqCst);
+        assert!(busy.running, "the map ended too soon to measure: {busy:?}");
         assert!(map.join().unwrap().is_ok());
     });
     let end = wait_for(&dash, "the end of the map", |s| !s.running);
@@ -187,9 +198,14 @@ fn dropped_it_closes_its_port_and_maps_stop_reporting() {
     let port = dash.port();
     assert!(feed_path().exists());
     assert!(parlab::backends::watched_at().is_some_and(|u| u == dash.url()));
+    assert!(
+        listening(port),
+        "the check below sees the dashboard's socket"
+    );
     drop(dash);
     assert!(!feed_path().exists());
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    // Nothing of this process listens on the port any more (another program may take it).
+    assert!(!listening(port), "port {port} still open");
     // A map with no dashboard still runs.
     assert_eq!(
         Sequential
@@ -199,6 +215,32 @@ fn dropped_it_closes_its_port_and_maps_stop_reporting() {
             .len(),
         1
     );
+}
+
+/// Whether a socket of this process listens on TCP `port` of 127.0.0.1 (`/proc/net/tcp`
+/// names the listening sockets and their inodes, `/proc/self/fd` the sockets this process
+/// holds).
+fn listening(port: u16) -> bool {
+    let ours: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|link| {
+            let link = link.to_string_lossy().into_owned();
+            Some(
+                link.strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
+        })
+        .collect();
+    let local = format!("0100007F:{port:04X}");
+    std::fs::read_to_string("/proc/net/tcp")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .any(|f| f.len() > 9 && f[1] == local && f[3] == "0A" && ours.iter().any(|i| i == f[9]))
 }
 
 /// This process's dashboard threads (their names, cut by Linux to 15 bytes, start so).

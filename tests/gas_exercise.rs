@@ -102,6 +102,10 @@ fn the_students_step_runs_on_every_in_process_backend_and_matches_the_library() 
         ..GasParams::default()
     };
     let library = simulate(&Sequential, &params).unwrap();
+    let chart = parlab::plot::svg(&library.trajectory_chart(20)).unwrap();
+    assert!(chart
+        .as_str()
+        .contains("Trajectories of 20 of 300 particles, 200 steps"));
     for kind in BackendKind::ALL {
         let backend = kind.build(2).unwrap();
         let result = simulate_with_step(&backend, &params, step_particle);
@@ -116,7 +120,9 @@ fn the_students_step_runs_on_every_in_process_backend_and_matches_the_library() 
         assert_eq!(run.inside_fraction, 1.0, "{kind}");
         assert_eq!(run.wall_hits, library.wall_hits, "{kind}");
         assert!((run.pressure_ratio / library.pressure_ratio - 1.0).abs() < 1e-12);
-        assert!(parlab::plot::svg(&run.trajectory_chart(20)).is_ok());
+        // The same paths draw the same picture.
+        let drawn = parlab::plot::svg(&run.trajectory_chart(20)).unwrap();
+        assert!(drawn.as_str() == chart.as_str(), "{kind}");
     }
     let bad = simulate_with_step(&Sequential, &params, no_walls).unwrap();
     assert!(bad.inside_fraction < 1.0);

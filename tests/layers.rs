@@ -1,76 +1,28 @@
-//! The module layers of `src/lib.rs`, checked on the source: every `crate::<module>` path in a
-//! file (in `use` lines, grouped `use crate::{a::X, b::Y}` forms and inline paths) points to a
-//! lower layer, no `super::super` path climbs out of its top-level module, and no source file
-//! is over [`MAX_LINES`] lines.
+//! The module layers of `src/lib.rs`, checked on the source. The test reads the layer table of
+//! `src/lib.rs` itself (its "modules" and "may import" columns), so the docs and the check are
+//! one text: every `crate::<module>` path in a file (in `use` lines, grouped
+//! `use crate::{a::X, b::Y}` forms, inline paths and intra-doc links) must be one its module's
+//! row allows, no `super::super` path climbs out of its top-level module, and no source file is
+//! over [`MAX_LINES`] lines.
 //!
-//! | layer | modules |
-//! |---|---|
-//! | 0 | `error`, `display`, `limits`, `names`: importable from everywhere |
-//! | 1. kernels | `tasks`, `gas`, `numpy` |
-//! | 2. executors | `backends`, `cluster`, `dask` (`cluster` and `dask` may import `backends`) |
-//! | 3. workloads | `workloads`, `table`, `breakpoints`, `bench`, `mpi` |
-//! | 4. presentation | `plot`, `dashboard`, `cli` |
-//! | 5 | `prelude`: imports anything, imported by nothing |
+//! A row's "may import" cell reads, clause by clause (`;` between them):
 //!
-//! `src/lib.rs`, `src/main.rs`, `src/prelude.rs`, `src/bin/*` and the unit-test files `test.rs`
-//! are not checked; comments and string literals are skipped.
+//! - `nothing`, `layer 0 only`, `layer 0` or `layers 0–N`: the lower layers all of its modules
+//!   may import;
+//! - `` `a`, `b` and `c` also `x` `` (or `` `a` only `x` ``, or `` the others also `x` ``: the
+//!   row's modules but `x`): more imports for those modules, within the layer or of one below;
+//! - `never …`: a reminder of what the first clause leaves out; it adds nothing.
+//!
+//! `src/lib.rs`, `src/main.rs`, `src/prelude.rs` (imports anything, imported by nothing),
+//! `src/bin/*` and the unit-test files `test.rs` are not checked; comments and string literals
+//! are skipped.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 /// The longest a source file may be.
 const MAX_LINES: usize = 450;
-
-/// Each top-level module's layer.
-const LAYERS: &[(&str, u8)] = &[
-    ("error", 0),
-    ("display", 0),
-    ("limits", 0),
-    ("names", 0),
-    ("tasks", 1),
-    ("gas", 1),
-    ("numpy", 1),
-    ("backends", 2),
-    ("cluster", 2),
-    ("dask", 2),
-    ("gpu", 2),
-    ("workloads", 3),
-    ("table", 3),
-    ("breakpoints", 3),
-    ("bench", 3),
-    ("mpi", 3),
-    ("plot", 4),
-    ("dashboard", 4),
-    ("cli", 4),
-    ("prelude", 5),
-];
-
-/// Modules every module may import.
-const BELOW_ALL: &[&str] = &["error", "display", "limits", "names"];
-
-/// Imports allowed among the modules below all: `(importer, imported)`.
-const BELOW_ALL_EDGES: &[(&str, &str)] = &[
-    ("error", "display"),
-    ("limits", "error"),
-    ("limits", "display"),
-    ("names", "error"),
-];
-
-/// Imports allowed between two modules of the same layer: `(importer, imported)`.
-///
-/// Inside a layer the edges point one way too: the executors `cluster` and `dask` are built on
-/// `backends` (its trait and runner); `workloads` is the base of layer 3, which `table`,
-/// `breakpoints`, `bench` and `mpi` run; `cli` draws with `plot` and starts the `dashboard`.
-const SAME_LAYER: &[(&str, &str)] = &[
-    ("cluster", "backends"),
-    ("dask", "backends"),
-    ("table", "workloads"),
-    ("breakpoints", "workloads"),
-    ("bench", "workloads"),
-    ("mpi", "workloads"),
-    ("cli", "plot"),
-    ("cli", "dashboard"),
-];
 
 /// Items `src/lib.rs` re-exports at the crate root, and the module they come from.
 const ROOT_ITEMS: &[(&str, &str)] = &[("Error", "error"), ("Result", "error")];
@@ -78,30 +30,135 @@ const ROOT_ITEMS: &[(&str, &str)] = &[("Error", "error"), ("Result", "error")];
 /// Files the rule does not apply to, relative to `src/`.
 const EXEMPT_FILES: &[&str] = &["lib.rs", "main.rs", "prelude.rs"];
 
-fn layer(module: &str) -> Option<u8> {
-    LAYERS.iter().find(|(m, _)| *m == module).map(|&(_, l)| l)
+/// One row of the layer table in `src/lib.rs`.
+#[derive(Debug)]
+struct Row {
+    layer: u8,
+    modules: Vec<String>,
+    /// The layers below that every module of the row may import (empty: none).
+    lower: Option<RangeInclusive<u8>>,
+    /// More imports: `(importer, imported)`.
+    also: Vec<(String, String)>,
 }
 
-fn layer_name(module: &str) -> String {
-    layer(module).map_or("no layer: add it to tests/layers.rs".into(), |l| {
-        format!("layer {l}")
-    })
-}
-
-/// Whether a file of module `from` may refer to `crate::to`.
-fn allowed(from: &str, to: &str) -> bool {
-    // Below all, one way too: `display` imports nothing, `error` builds on `display` (byte
-    // counts in its messages), `limits` and `names` on both.
-    if BELOW_ALL.contains(&from) {
-        return to == from || BELOW_ALL_EDGES.contains(&(from, to));
+/// The names in backticks in `text`, with what stands in parentheses left out
+/// (`` `gpu` (feature `gpu`) `` is `gpu`).
+fn ticked(text: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
     }
-    if to == from || BELOW_ALL.contains(&to) || SAME_LAYER.contains(&(from, to)) {
+    plain
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reads a "may import" cell (see the [module docs](self)).
+fn may_import(
+    cell: &str,
+    modules: &[String],
+) -> (Option<RangeInclusive<u8>>, Vec<(String, String)>) {
+    let mut clauses = cell.split(';').map(str::trim);
+    let first = clauses.next().unwrap_or("");
+    let lower = if first == "nothing" {
+        None
+    } else if let Some(rest) = first.strip_prefix("layers 0–") {
+        Some(0..=rest.trim().parse().expect("`layers 0–N`"))
+    } else if first.starts_with("layer 0") {
+        Some(0..=0)
+    } else {
+        panic!("src/lib.rs: a \"may import\" cell begins with {first:?}")
+    };
+    let mut also = Vec::new();
+    for clause in clauses {
+        if clause.starts_with("never ") {
+            continue;
+        }
+        let (who, what) = clause
+            .split_once(" also ")
+            .or_else(|| clause.split_once(" only "))
+            .unwrap_or_else(|| panic!("src/lib.rs: cannot read {clause:?}"));
+        let imported = ticked(what);
+        let importers = if who == "the others" {
+            modules
+                .iter()
+                .filter(|m| !imported.contains(m))
+                .cloned()
+                .collect()
+        } else {
+            ticked(who)
+        };
+        assert!(
+            !importers.is_empty() && !imported.is_empty(),
+            "src/lib.rs: {clause:?}"
+        );
+        for a in &importers {
+            for b in &imported {
+                also.push((a.clone(), b.clone()));
+            }
+        }
+    }
+    (lower, also)
+}
+
+/// The layer table of `src/lib.rs`: its rows `| N. name | modules | holds | may import |`.
+fn table() -> Vec<Row> {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    let rows: Vec<Row> = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | "))
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let (number, _) = cells[0].split_once('.')?;
+            let layer = number.parse().ok()?;
+            let modules = ticked(cells[1]);
+            let (lower, also) = may_import(cells[3].trim_end_matches(" |"), &modules);
+            Some(Row {
+                layer,
+                modules,
+                lower,
+                also,
+            })
+        })
+        .collect();
+    assert_eq!(
+        rows.iter().map(|r| r.layer).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4],
+        "the layer table of src/lib.rs"
+    );
+    rows
+}
+
+fn row_of<'a>(rows: &'a [Row], module: &str) -> Option<&'a Row> {
+    rows.iter().find(|r| r.modules.iter().any(|m| m == module))
+}
+
+fn layer_name(rows: &[Row], module: &str) -> String {
+    row_of(rows, module).map_or(
+        "in no layer: add it to the table in src/lib.rs".into(),
+        |r| format!("layer {}", r.layer),
+    )
+}
+
+/// Whether a file of module `from` may refer to `crate::to`, by the table.
+fn allowed(rows: &[Row], from: &str, to: &str) -> bool {
+    if from == to {
         return true;
     }
-    match (layer(from), layer(to)) {
-        (Some(a), Some(b)) => b < a,
-        _ => false,
-    }
+    let (Some(a), Some(b)) = (row_of(rows, from), row_of(rows, to)) else {
+        return false;
+    };
+    a.also.iter().any(|(x, y)| x == from && y == to)
+        || (b.layer < a.layer && a.lower.as_ref().is_some_and(|l| l.contains(&b.layer)))
 }
 
 fn src() -> PathBuf {
@@ -183,19 +240,23 @@ fn checked_files() -> Vec<(String, String, usize, String)> {
 }
 
 fn violations() -> Vec<String> {
+    let rows = table();
     let mut found = Vec::new();
     for (rel, module, depth, text) in checked_files() {
-        if layer(&module).is_none() {
-            found.push(format!("src/{rel}:1: {module} ({})", layer_name(&module)));
+        if row_of(&rows, &module).is_none() {
+            found.push(format!(
+                "src/{rel}:1: {module} ({})",
+                layer_name(&rows, &module)
+            ));
         }
         let refs = scan(&text);
         for (line, first) in refs.crate_paths {
             let to = target(&first);
-            if !allowed(&module, &to) {
+            if !allowed(&rows, &module, &to) {
                 found.push(format!(
                     "src/{rel}:{line}: {module} ({}) imports {to} ({})",
-                    layer_name(&module),
-                    layer_name(&to)
+                    layer_name(&rows, &module),
+                    layer_name(&rows, &to)
                 ));
             }
         }
@@ -203,7 +264,7 @@ fn violations() -> Vec<String> {
             if supers > depth + inline {
                 found.push(format!(
                     "src/{rel}:{line}: {module} ({}) climbs out of {module} with {}",
-                    layer_name(&module),
+                    layer_name(&rows, &module),
                     "super::".repeat(supers)
                 ));
             }
@@ -269,11 +330,27 @@ fn the_scanner_finds_known_imports() {
         "{:?}",
         refs.crate_paths
     );
-    let table = layer("table").unwrap();
+    let rows = table();
+    let allowed = |from, to| allowed(&rows, from, to);
+    assert_eq!(row_of(&rows, "table").map(|r| r.layer), Some(3));
+    assert_eq!(
+        row_of(&rows, "gpu").map(|r| r.modules.clone()),
+        Some(
+            ["backends", "cluster", "dask", "gpu"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
     assert!(allowed("workloads", "backends") && !allowed("backends", "workloads"));
     assert!(!allowed("backends", "cluster") && !allowed("cluster", "dask"));
     assert!(allowed("cluster", "backends") && !allowed("plot", "prelude"));
-    assert!(allowed("tasks", "error") && table == 3);
+    assert!(allowed("tasks", "error") && allowed("gas", "limits") && !allowed("tasks", "gas"));
+    // Executors never import kernels, nor the floor anything above it.
+    assert!(!allowed("backends", "tasks") && !allowed("cluster", "gas"));
+    assert!(allowed("limits", "error") && !allowed("error", "limits"));
+    assert!(!allowed("display", "error") && !allowed("workloads", "table"));
+    assert!(allowed("table", "workloads") && allowed("cli", "dashboard"));
+    assert!(!allowed("plot", "dashboard") && allowed("plot", "table"));
 
     let sample = r#"//! crate::cli in a doc comment
 use crate::{

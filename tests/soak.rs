@@ -7,6 +7,7 @@
 //! ```
 
 mod procs;
+use procs::children;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,11 +17,6 @@ use parlab::cluster::Cluster;
 use parlab::prelude::*;
 use parlab::workloads::kernels::Sleep;
 use parlab::workloads::AnyBackend;
-
-/// Live children of this process.
-fn children() -> Vec<u32> {
-    procs::children_of(std::process::id())
-}
 
 /// A small xorshift generator: the test needs no reproducible stream, only variety.
 struct Dice(u64);
@@ -116,6 +112,7 @@ fn chaos_200_maps_with_a_random_worker_or_engine_killed() {
         let delay = Duration::from_micros(dice.below(40_000));
         let pick = dice.below(1000) as usize;
         let killer = std::thread::spawn(move || {
+            // The chaos itself: a kill at a random moment of the map (or after it).
             std::thread::sleep(delay);
             let kids = children();
             if kids.is_empty() {

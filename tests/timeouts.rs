@@ -1,11 +1,15 @@
 //! Timeouts (`MapOptions::with_timeout`, `Future::result_timeout`) on every backend, and the
 //! watchdog that kills a forked worker stuck on a lock.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use parlab::prelude::*;
 use parlab::workloads::kernels::Sleep;
+
+mod procs;
+use procs::{children, wait_until, within};
 
 /// `(value, micros)` inputs: task `slow` sleeps `long` µs, the others 1 ms.
 fn naps(n: u64, slow: u64, long: u64) -> Vec<(u64, u64)> {
@@ -21,23 +25,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Live child processes of this test process (zombies are not counted).
-fn children() -> usize {
-    let me = std::process::id().to_string();
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-        .filter(|s| {
-            s.rsplit_once(')').is_some_and(|(_, r)| {
-                let mut f = r.split_whitespace();
-                f.next() != Some("Z") && f.next() == Some(me.as_str())
-            })
-        })
-        .count()
-}
-
 #[test]
 fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
     let _serial = serial();
@@ -49,13 +36,14 @@ fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
         BackendKind::Cluster,
     ] {
         let backend = kind.build(2).unwrap();
-        let before = children();
+        let before = children().len();
         let started = Instant::now();
         let err = backend
             .run_with(&Sleep, &naps(6, 3, 60_000_000), &options)
             .unwrap_err();
+        // Task 3 sleeps a minute: a map that returned sooner did not wait for it.
         let took = started.elapsed();
-        assert!(took < Duration::from_secs(2), "{}: {took:?}", kind.name());
+        assert!(took < Duration::from_secs(60), "{}: {took:?}", kind.name());
         match &err {
             Error::TimedOut {
                 running, seconds, ..
@@ -66,7 +54,11 @@ fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
             }
             other => panic!("{}: {other}", kind.name()),
         }
-        assert!(children() <= before, "{}: a worker was left", kind.name());
+        assert!(
+            children().len() <= before,
+            "{}: a worker was left",
+            kind.name()
+        );
         // The backend goes on, with the same numbers.
         let again = backend.run_with(&Sleep, &naps(6, 9, 0), &options).unwrap();
         assert_eq!(again.results, [0, 1, 2, 3, 4, 5], "{}", kind.name());
@@ -77,10 +69,20 @@ fn process_backends_and_the_cluster_stop_at_the_deadline_and_go_on() {
 fn thread_backends_start_nothing_after_the_deadline() {
     let _serial = serial();
     let options = MapOptions::default().with_timeout(Duration::from_millis(250));
-    let slow = kernel("nap", |ms: &u64| {
-        std::thread::sleep(Duration::from_millis(*ms));
-        *ms
-    });
+    // Tasks started, and tasks running now.
+    let started = Arc::new(AtomicUsize::new(0));
+    let running = Arc::new(AtomicUsize::new(0));
+    let slow = {
+        let (started, running) = (Arc::clone(&started), Arc::clone(&running));
+        kernel("nap", move |ms: &u64| {
+            started.fetch_add(1, Ordering::SeqCst);
+            running.fetch_add(1, Ordering::SeqCst);
+            // The work: a nap of `ms`.
+            std::thread::sleep(Duration::from_millis(*ms));
+            running.fetch_sub(1, Ordering::SeqCst);
+            *ms
+        })
+    };
     let inputs = vec![100u64; 40]; // 4 s of work on one thread, 2 s on two
     for kind in [
         BackendKind::Sequential,
@@ -90,17 +92,26 @@ fn thread_backends_start_nothing_after_the_deadline() {
         BackendKind::Dask,
     ] {
         let backend = kind.build(2).unwrap();
-        let started = Instant::now();
+        started.store(0, Ordering::SeqCst);
         let err = backend.run_with(&slow, &inputs, &options).unwrap_err();
-        let took = started.elapsed();
         assert!(
             matches!(err, Error::TimedOut { .. }),
             "{}: {err}",
             kind.name()
         );
+        // The map stopped early, and once the tasks running at the deadline have ended, no
+        // other has started.
+        let at_return = started.load(Ordering::SeqCst);
         assert!(
-            took < Duration::from_millis(900),
-            "{}: {took:?}",
+            wait_until(Duration::from_secs(60), || running.load(Ordering::SeqCst)
+                == 0),
+            "{}: tasks still running a minute after the map returned",
+            kind.name()
+        );
+        let after = started.load(Ordering::SeqCst);
+        assert!(
+            at_return < inputs.len() && after == at_return,
+            "{}: {at_return} tasks started by the return, {after} once they ended",
             kind.name()
         );
         let ok = backend.run_with(&slow, &[1, 2], &options).unwrap();
@@ -112,14 +123,15 @@ fn thread_backends_start_nothing_after_the_deadline() {
 fn thread_futures_time_out_and_the_executor_goes_on() {
     let _serial = serial();
     let pool = ThreadExecutor::new(2).unwrap();
-    let slow = pool.submit(|| std::thread::sleep(Duration::from_secs(1)));
-    let started = Instant::now();
+    // A task that cannot end before the test lets it (a minute at most, should the test fail).
+    let (release, released) = mpsc::channel::<()>();
+    let slow = pool.submit(move || released.recv_timeout(Duration::from_secs(60)).is_ok());
     let err = slow.result_timeout(Duration::from_millis(100)).unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(500));
     assert!(
         matches!(err, Error::TimedOut { ref running, .. } if running == &[0]),
         "{err}"
     );
+    release.send(()).unwrap();
     assert_eq!(
         pool.submit(|| 7)
             .result_timeout(Duration::from_secs(5))
@@ -142,13 +154,16 @@ fn the_watchdog_kills_a_worker_stuck_on_a_lock_held_at_the_fork() {
         }
         *x
     });
-    let before = children();
+    let before = children().len();
     for backend in [BackendKind::ProcessPool, BackendKind::ProcessExecutor] {
         let pool = backend.build(2).unwrap();
-        let started = Instant::now();
-        let err = pool.run(&stuck, &[0, 1, 2, 3]).unwrap_err();
-        let took = started.elapsed();
-        assert!(took < Duration::from_secs(5), "{took:?}");
+        let stuck = stuck.clone();
+        // Without the watchdog the map would wait forever: a generous limit guards the test.
+        let err = within(
+            Duration::from_secs(120),
+            "a map with a stuck worker",
+            move || pool.run(&stuck, &[0, 1, 2, 3]).unwrap_err(),
+        );
         match &err {
             Error::TaskFailed { task, message, .. } => {
                 assert_eq!(*task, 2, "{err}");
@@ -168,5 +183,5 @@ fn the_watchdog_kills_a_worker_stuck_on_a_lock_held_at_the_fork() {
     let err = job.result().unwrap_err();
     assert!(err.to_string().contains("stuck"), "{err}");
     drop(held);
-    assert!(children() <= before, "a stuck worker was left");
+    assert!(children().len() <= before, "a stuck worker was left");
 }

@@ -232,13 +232,28 @@ mod tests {
 
     #[test]
     fn a_forked_child_is_part_of_the_tree() {
-        // SAFETY: the child only sleeps and exits.
+        // The child lives until the parent has looked: it waits for the end of a pipe whose
+        // writing end the parent closes.
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let [read_end, write_end] = fds;
+        // SAFETY: the child only closes, reads (both async-signal-safe) and exits.
         let pid = unsafe { libc::fork() };
         if pid == 0 {
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            unsafe { libc::_exit(0) };
+            // SAFETY: descriptors of our own and a one-byte buffer on the stack.
+            unsafe {
+                libc::close(write_end);
+                let mut byte = 0u8;
+                libc::read(read_end, (&mut byte as *mut u8).cast(), 1);
+                libc::_exit(0);
+            }
         }
+        // SAFETY: our own descriptor, not used after.
+        unsafe { libc::close(read_end) };
         let seen = tree(None).iter().any(|p| p.pid == pid as u32);
+        // SAFETY: our own descriptor, not used after; the child's read then returns.
+        unsafe { libc::close(write_end) };
         let mut status = 0;
         // SAFETY: pid is our unreaped child.
         unsafe { libc::waitpid(pid, &mut status, 0) };

@@ -7,8 +7,7 @@
 //! one options pattern), returning the results with the wall time ([`Mapped`]). The library's
 //! own fast code maps as a [`Kernel`] over a slice with [`Backend::run`] / [`Backend::run_with`]
 //! (what the workloads, the table and the benchmarks use). Executors run *any* function and
-//! know none: the kernels live in
-//! [`tasks`](crate::tasks) and [`gas`](crate::gas), and the list of every backend (with the
+//! know none: the kernels live in `tasks` and `gas`, and the list of every backend (with the
 //! cluster and dask) is `workloads::BackendKind`, one layer up.
 //!
 //! | backend | stands for (Python) | what it is |

@@ -13,30 +13,41 @@ use crate::Result;
 pub struct ClusterBuilder {
     pub(super) engines: usize,
     pub(super) program: Option<PathBuf>,
-    pub(super) kernels: Option<Arc<KernelRegistry>>,
+    pub(super) kernels: Arc<KernelRegistry>,
 }
 
 impl ClusterBuilder {
+    /// The defaults: an engine per core, forked, serving `kernels` by name. `Cluster::builder`
+    /// (in the workloads) calls it with the library's kernels.
+    pub(crate) fn new(kernels: KernelRegistry) -> Self {
+        ClusterBuilder {
+            engines: crate::backends::cpu_count(),
+            program: None,
+            kernels: Arc::new(kernels),
+        }
+    }
+
     /// Number of engines (default: [`cpu_count`](crate::backends::cpu_count)).
     pub fn engines(mut self, engines: usize) -> Self {
         self.engines = engines;
         self
     }
 
-    /// The named kernels forked engines serve, instead of [`KernelRegistry::stock`].
+    /// The named kernels forked engines serve, instead of the library's
+    /// (`parlab::workloads::engine_kernels()`).
     ///
     /// # Examples
     ///
     /// ```
-    /// use parlab::cluster::{Cluster, KernelRegistry, Remote};
+    /// use parlab::cluster::{Cluster, Remote};
     ///
-    /// let kernels = KernelRegistry::stock().register("cube", |x: &u64| x.pow(3));
+    /// let kernels = parlab::workloads::engine_kernels().register("cube", |x: &u64| x.pow(3));
     /// let cluster = Cluster::builder().engines(1).kernels(kernels).start()?;
     /// assert_eq!(cluster.load_balanced().run(&Remote::<u64, u64>::named("cube"), &[3])?.results, [27]);
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn kernels(mut self, kernels: KernelRegistry) -> Self {
-        self.kernels = Some(Arc::new(kernels));
+        self.kernels = Arc::new(kernels);
         self
     }
 
@@ -72,11 +83,8 @@ impl ClusterBuilder {
         let (launch, program, forked) = match explicit {
             Some(program) => (Launch::Exec(program.clone()), program, false),
             None => {
-                let kernels = self
-                    .kernels
-                    .unwrap_or_else(|| Arc::new(KernelRegistry::stock()));
                 let me = std::env::current_exe().unwrap_or_default();
-                (Launch::Fork(kernels), me, true)
+                (Launch::Fork(self.kernels), me, true)
             }
         };
         let mut engines = Vec::with_capacity(self.engines);

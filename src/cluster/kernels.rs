@@ -2,8 +2,9 @@
 //!
 //! Besides the caller's plain functions (forked engines only), an engine serves kernels by
 //! name: the cluster sends a kernel's **name** and its serde input, and the engine looks the
-//! name up in its [`KernelRegistry`]. Forked engines serve [`KernelRegistry::stock`] (or the
-//! registry given to [`ClusterBuilder::kernels`](super::ClusterBuilder::kernels)); an engine
+//! name up in its [`KernelRegistry`]. Forked engines serve the library's kernels
+//! (`workloads::engine_kernels`, one layer up) or the registry given to
+//! [`ClusterBuilder::kernels`](super::ClusterBuilder::kernels); an engine
 //! program serves what its `main` registers (see [`engine_main`](super::engine_main) and
 //! `examples/custom_engine.rs`).
 
@@ -91,58 +92,6 @@ impl KernelRegistry {
         });
         self.entries.insert(info.name.clone(), (info, erased));
         self
-    }
-
-    /// The stock kernels, the module's tasks by name: the same table as
-    /// `parlab::workloads::engine_kernels()` (the stock `parlab-engine`'s), built here from the
-    /// kernels' own functions, because the cluster sits below the workloads. Engines forked by
-    /// [`Cluster::start`](super::Cluster::start) serve it.
-    ///
-    /// | name | input → output |
-    /// |---|---|
-    /// | `squares` | `Block` → `Vec<u32>` |
-    /// | `random-square` | `u32` → `u32` |
-    /// | `squares-io` | `(u32, Duration)` → `u32` |
-    /// | `trial-division` | `Subinterval` → `Option<u64>` (a fresh kernel per task) |
-    /// | `module-is-primeP` | `Subinterval` → `Option<u64>` |
-    /// | `gas` | `GasBlock` → `BlockOutcome` |
-    /// | `noop` | `u64` → `u64` |
-    /// | `sleep` | `(u64, u64)` → `u64`: sleeps the second number of µs, returns the first |
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use parlab::cluster::KernelRegistry;
-    ///
-    /// let stock: Vec<String> = KernelRegistry::stock().names().map(String::from).collect();
-    /// let workloads: Vec<String> =
-    ///     parlab::workloads::engine_kernels().names().map(String::from).collect();
-    /// assert_eq!(stock, workloads);
-    /// ```
-    pub fn stock() -> Self {
-        use crate::tasks::primes::TrialKernel;
-        use crate::tasks::squares::Block;
-        use crate::tasks::{random_square_io, smallest_factor_in, Subinterval};
-        Self::new()
-            .register("squares", |b: &Block| crate::tasks::square_block(b))
-            .register("random-square", |s: &u32| crate::tasks::random_square(*s))
-            .register("squares-io", |&(s, pause): &(u32, std::time::Duration)| {
-                random_square_io(s, pause)
-            })
-            .register("trial-division", |sub: &Subinterval| {
-                TrialKernel::new().scan(sub)
-            })
-            .register("module-is-primeP", |sub: &Subinterval| {
-                smallest_factor_in(sub)
-            })
-            .register("gas", |block: &crate::gas::GasBlock| {
-                crate::gas::run_block(block)
-            })
-            .register("noop", |x: &u64| *x)
-            .register("sleep", |&(value, micros): &(u64, u64)| {
-                std::thread::sleep(std::time::Duration::from_micros(micros));
-                value
-            })
     }
 
     /// The kernel names, in alphabetical order.

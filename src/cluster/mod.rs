@@ -40,8 +40,8 @@
 //!
 //! ## Kernels by name
 //!
-//! The engines also serve named kernels ([`KernelRegistry`], by default
-//! [`KernelRegistry::stock`]), called through a typed handle, [`Remote`], with
+//! The engines also serve named kernels ([`KernelRegistry`]; forked engines by default the
+//! library's, `workloads::engine_kernels`), called through a typed handle, [`Remote`], with
 //! [`run`](LoadBalancedView::run). An engine program of your own (`main` is
 //! [`engine_main`]`(engine_kernels().register("cube", cube))`, see `examples/custom_engine.rs`),
 //! started with [`ClusterBuilder::engine`], serves such kernels only.
@@ -124,7 +124,10 @@ pub(crate) use fork::{Engine, Pool};
 
 /// Long-lived engine processes, owned by this value; see the [module docs](self).
 ///
-/// Dropping the cluster shuts it down (the engines exit and are reaped).
+/// Made by [`Cluster::start`] or [`Cluster::builder`], which are defined one layer up, with the
+/// workloads: they give forked engines the library's kernels (`workloads::engine_kernels`),
+/// which this layer does not know. Dropping the cluster shuts it down (the engines exit and are
+/// reaped).
 pub struct Cluster {
     entry: ClusterEntry,
     file: Option<PathBuf>,
@@ -141,45 +144,6 @@ impl std::fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    /// Forks `engines` engines from this process (`ipcluster start -n`): they serve the
-    /// [stock kernels](KernelRegistry::stock) by name and this process's plain functions.
-    /// With `$PARLAB_ENGINE` set, that program is started instead (as
-    /// [`ClusterBuilder::engine`]).
-    ///
-    /// # Errors
-    ///
-    /// As [`ClusterBuilder::start`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use parlab::cluster::Cluster;
-    ///
-    /// fn double(x: u64) -> u64 {
-    ///     2 * x
-    /// }
-    ///
-    /// let cluster = Cluster::start(2)?;
-    /// assert_eq!(cluster.load_balanced().map_sync(double, 0..4)?, [0, 2, 4, 6]);
-    /// let pids = cluster.pids();
-    /// assert!(parlab::cluster::list()?.iter().any(|c| c.id == cluster.id()));
-    /// drop(cluster);
-    /// assert!(pids.iter().all(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()));
-    /// # Ok::<(), parlab::Error>(())
-    /// ```
-    pub fn start(engines: usize) -> Result<Cluster> {
-        Self::builder().engines(engines).start()
-    }
-
-    /// A [`ClusterBuilder`] with the defaults.
-    pub fn builder() -> ClusterBuilder {
-        ClusterBuilder {
-            engines: crate::backends::cpu_count(),
-            program: None,
-            kernels: None,
-        }
-    }
-
     /// The cluster's id, as [`list`] shows it.
     pub fn id(&self) -> &str {
         &self.entry.id

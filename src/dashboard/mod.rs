@@ -42,8 +42,16 @@ pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(250);
 /// let dash = parlab::dashboard::start()?;
 /// assert!(dash.url().starts_with("http://127.0.0.1:") && dash.url().contains("/?token="));
 /// squares(&RayonPool::new(2)?, 0..100_000)?;
-/// std::thread::sleep(std::time::Duration::from_millis(300));
-/// let snap = dash.snapshot();
+/// // The map's last reports reach the dashboard a moment after it returns.
+/// # let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+/// let snap = loop {
+///     let snap = dash.snapshot();
+///     if snap.backend == "rayon" && !snap.running {
+///         break snap;
+///     }
+/// #   assert!(std::time::Instant::now() < deadline, "{snap:?}");
+///     std::thread::yield_now();
+/// };
 /// assert_eq!((snap.backend.as_str(), snap.tasks_done), ("rayon", snap.tasks_total));
 /// assert!(!snap.running && snap.workers == 2);
 /// # Ok::<(), parlab::Error>(())

@@ -159,11 +159,23 @@ impl Kernel for TrialKernel {
     }
 }
 
-/// The kernels the stock `parlab-engine` serves: every kernel of this module, by its
-/// [`remote_name`](Kernel::remote_name). A program of your own can serve more:
+/// The kernels the stock `parlab-engine` and forked engines
+/// ([`Cluster::start`](crate::cluster::Cluster::start)) serve: every kernel of this module, by
+/// its [`remote_name`](Kernel::remote_name). A program of your own can serve more:
 /// `engine_main(engine_kernels().register("cube", cube))` (see `examples/custom_engine.rs`).
 ///
 /// When a workload gains a kernel, add it here, or the cluster refuses to run it.
+///
+/// | name | input → output |
+/// |---|---|
+/// | `squares` | `Block` → `Vec<u32>` |
+/// | `random-square` | `u32` → `u32` |
+/// | `squares-io` | `(u32, Duration)` → `u32` |
+/// | `trial-division` | `Subinterval` → `Option<u64>` (a fresh kernel per task) |
+/// | `module-is-primeP` | `Subinterval` → `Option<u64>` |
+/// | `gas` | `GasBlock` → `BlockOutcome` |
+/// | `noop` | `u64` → `u64` |
+/// | `sleep` | `(u64, u64)` → `u64`: sleeps the second number of µs, returns the first |
 ///
 /// # Examples
 ///

@@ -6,7 +6,8 @@
 //! seeds, [`check_prime`] maps trial division over subintervals, [`simulate`] maps the gas over
 //! blocks of particles. [`BackendKind`] is the only place that knows every backend;
 //! [`kernels`] are the tasks as [`Kernel`](crate::backends::Kernel)s, also compiled into the
-//! cluster's engines ([`engine_kernels`]).
+//! cluster's engines ([`engine_kernels`]), which [`Cluster::start`](crate::cluster::Cluster::start)
+//! and [`Cluster::builder`](crate::cluster::Cluster::builder), defined here, give forked engines.
 //!
 //! ```
 //! use parlab::prelude::*;
@@ -18,6 +19,7 @@
 //! # Ok::<(), parlab::Error>(())
 //! ```
 
+mod cluster;
 mod gas;
 #[cfg(feature = "gpu")]
 mod gpu;
