@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::backends::{cpu_count, MapOptions};
 use crate::workloads::{
     check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method, PrimeAnswer,
-    SquaresRun, Target,
+    SquaresRun,
 };
 use crate::{plot, table, Error, Result};
 
@@ -123,8 +123,8 @@ enum Command {
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// Execution backend (see `parlab backends`), or gpu (cargo feature `gpu`).
-    #[arg(long, default_value = "rayon", value_parser = named(&Target::ALL, Target::name))]
-    backend: Target,
+    #[arg(long, default_value = "rayon", value_parser = named(&BackendKind::ALL, BackendKind::name))]
+    backend: BackendKind,
     /// Workers (default: all cores).
     #[arg(long)]
     workers: Option<usize>,
@@ -148,16 +148,12 @@ impl RunArgs {
     fn build(&self) -> Result<AnyBackend> {
         cpu::check_figure("--trace", self.trace.as_deref())?;
         cpu::check_figure("--cpu", self.cpu.as_deref())?;
-        let kind = match self.backend {
-            Target::Cpu(kind) => kind,
-            Target::Gpu => unreachable!("the GPU is run by cli::gpu"),
-        };
-        kind.build(self.workers.unwrap_or_else(cpu_count))
+        self.backend.build(self.workers.unwrap_or_else(cpu_count))
     }
 
     /// Refuses the flags that mean nothing on the GPU; true when the GPU was asked for.
     fn on_gpu(&self) -> Result<bool> {
-        if self.backend != Target::Gpu {
+        if self.backend != BackendKind::Gpu {
             return Ok(false);
         }
         gpu::refuse("--workers", self.workers.is_some())?;
@@ -321,9 +317,9 @@ fn run(cli: Cli) -> Result<()> {
             let _dashboard = dashboard.start()?;
             eprintln!(
                 "measuring {} backends with {workers} workers: {count} squares and is {prime} prime?",
-                BackendKind::ALL.len()
+                BackendKind::CPU.len()
             );
-            let t = table::measure(&BackendKind::ALL, workers, count, prime, |row| {
+            let t = table::measure(&BackendKind::CPU, workers, count, prime, |row| {
                 eprintln!(
                     "  {:<16} squares {:.3} s, prime {:.3} s",
                     row.backend, row.squares_seconds, row.prime_seconds
@@ -358,19 +354,12 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Backends => {
             for kind in BackendKind::ALL {
-                println!(
-                    "{:<16} {:<40} {}",
-                    kind.name(),
-                    kind.stands_for(),
-                    kind.description()
-                );
+                let description = match kind {
+                    BackendKind::Gpu => gpu::description(),
+                    kind => kind.description().to_string(),
+                };
+                println!("{:<16} {:<40} {description}", kind.name(), kind.stands_for());
             }
-            println!(
-                "{:<16} {:<40} {}",
-                "gpu",
-                "(CUDA/numba in 15.6) wgpu",
-                gpu::description()
-            );
             Ok(())
         }
         Command::Gpu => gpu::list(),
