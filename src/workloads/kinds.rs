@@ -185,6 +185,11 @@ impl BackendKind {
     /// for kind in BackendKind::CPU {
     ///     assert_eq!(squares(&kind.build(2)?, 0..3)?.results, [25, 25, 64]);
     /// }
+    /// // The GPU is named with or without the cargo feature `gpu`; without it, it says so.
+    /// if cfg!(not(feature = "gpu")) {
+    ///     let err = BackendKind::Gpu.build(1).unwrap_err().to_string();
+    ///     assert!(err.contains("cargo feature `gpu`"), "{err}");
+    /// }
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn build(self, workers: usize) -> Result<AnyBackend> {
