@@ -36,7 +36,7 @@ pub(super) fn open() -> Result<(AnyBackend, String)> {
         let gpu = crate::gpu::Gpu::new()?;
         eprintln!("gpu: {}", gpu.adapter());
         let adapter = gpu.adapter().name.clone();
-        Ok((AnyBackend::Gpu(gpu), adapter))
+        Ok((AnyBackend::Gpu(Box::new(gpu)), adapter))
     }
     #[cfg(not(feature = "gpu"))]
     Err(not_built())

@@ -358,7 +358,11 @@ fn run(cli: Cli) -> Result<()> {
                     BackendKind::Gpu => gpu::description(),
                     kind => kind.description().to_string(),
                 };
-                println!("{:<16} {:<40} {description}", kind.name(), kind.stands_for());
+                println!(
+                    "{:<16} {:<40} {description}",
+                    kind.name(),
+                    kind.stands_for()
+                );
             }
             Ok(())
         }

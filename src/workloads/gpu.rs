@@ -88,12 +88,7 @@ impl Target for Gpu {
         })
     }
 
-    fn check_prime_on(
-        &self,
-        n: u64,
-        method: Method,
-        options: &MapOptions,
-    ) -> Result<PrimeAnswer> {
+    fn check_prime_on(&self, n: u64, method: Method, options: &MapOptions) -> Result<PrimeAnswer> {
         one_dispatch(options)?;
         PrimeAnswer::decide(n, method, GPU, 1, || {
             let factor = match subinterval_limits(n, 1)?.first() {

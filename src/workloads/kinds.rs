@@ -243,7 +243,7 @@ macro_rules! any_backend {
             /// [`check_prime`](super::check_prime) and [`simulate`](super::simulate) run its
             /// shaders; a [`Kernel`] (a closure, a map) is refused with [`Error::Backend`].
             #[cfg(feature = "gpu")]
-            Gpu(crate::gpu::Gpu),
+            Gpu(Box<crate::gpu::Gpu>),
         }
 
         impl AnyBackend {
@@ -275,7 +275,7 @@ macro_rules! any_backend {
             fn device(&self) -> Option<&dyn std::any::Any> {
                 #[cfg(feature = "gpu")]
                 if let AnyBackend::Gpu(gpu) = self {
-                    return Some(gpu);
+                    return Some(gpu.as_ref());
                 }
                 None
             }
@@ -329,7 +329,7 @@ any_backend! {
 /// The GPU as an [`AnyBackend`]: the adapter wgpu prefers, its shaders compiled.
 #[cfg(feature = "gpu")]
 fn open_gpu() -> Result<AnyBackend> {
-    Ok(AnyBackend::Gpu(crate::gpu::Gpu::new()?))
+    Ok(AnyBackend::Gpu(Box::new(crate::gpu::Gpu::new()?)))
 }
 
 /// Without the cargo feature `gpu`: what to turn on.

@@ -35,8 +35,7 @@ pub trait Target: sealed::Sealed {
 
     /// [`check_prime_with`](super::check_prime_with) on this target, for `n > 0`.
     #[doc(hidden)]
-    fn check_prime_on(&self, n: u64, method: Method, options: &MapOptions)
-        -> Result<PrimeAnswer>;
+    fn check_prime_on(&self, n: u64, method: Method, options: &MapOptions) -> Result<PrimeAnswer>;
 
     /// [`simulate`](super::simulate) on this target, for checked parameters.
     #[doc(hidden)]
@@ -67,12 +66,7 @@ impl<B: Backend + ?Sized> Target for B {
         super::squares::on_backend(self, start, count, options)
     }
 
-    fn check_prime_on(
-        &self,
-        n: u64,
-        method: Method,
-        options: &MapOptions,
-    ) -> Result<PrimeAnswer> {
+    fn check_prime_on(&self, n: u64, method: Method, options: &MapOptions) -> Result<PrimeAnswer> {
         #[cfg(feature = "gpu")]
         if let Some(gpu) = gpu_in(self) {
             return gpu.check_prime_on(n, method, options);
