@@ -169,7 +169,7 @@ impl BackendKind {
     }
 
     /// Starts this backend with `workers` workers (the sequential backend always has one; the
-    /// GPU ignores the count: it opens the adapter [`Gpu::new`](crate::gpu::Gpu) prefers).
+    /// GPU ignores the count: it opens the adapter `Gpu::new` prefers).
     ///
     /// # Errors
     ///

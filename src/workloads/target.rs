@@ -8,7 +8,7 @@ use super::{GasRun, Method, PrimeAnswer, SquaresRun};
 
 /// What [`squares`](super::squares), [`check_prime`](super::check_prime) and
 /// [`simulate`](super::simulate) run on: every [`Backend`], which maps the workloads' kernels
-/// over its workers, and (cargo feature `gpu`) the [`Gpu`](crate::gpu::Gpu), which runs their
+/// over its workers, and (cargo feature `gpu`) the `Gpu` (`parlab::gpu`), which runs their
 /// WGSL ports; an [`AnyBackend`](super::AnyBackend) holds either.
 ///
 /// A GPU runs shaders, not Rust closures, so it is no [`Backend`]: `gpu.map(f, xs)` does not
