@@ -57,8 +57,8 @@ impl BackendKind {
         BackendKind::Gpu,
     ];
 
-    /// The nine CPU backends, every kind but the GPU, in the order of the summary table: the
-    /// rows of [`table::measure`](crate::table::measure), the backends `parlab bench` times.
+    /// The nine CPU backends, every kind but the GPU, in order: the rows of the summary table
+    /// (`table::measure`) and the backends `parlab bench` times.
     ///
     /// # Examples
     ///
