@@ -15,7 +15,7 @@ fn overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("noop_10k_tasks");
     group.throughput(Throughput::Elements(inputs.len() as u64));
     group.sample_size(10);
-    for kind in BackendKind::ALL {
+    for kind in BackendKind::CPU {
         let backend = kind.build(2).expect("backend starts");
         group.bench_function(BenchmarkId::from_parameter(kind.name()), |b| {
             b.iter(|| {

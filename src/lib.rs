@@ -34,8 +34,8 @@
 //!   kernels compiled into them.
 //! - [`dask`]: delayed task graphs, futures and bags, the `dask` counterpart.
 //! - `gpu` (cargo feature `gpu`): the two tasks and the gas as WGSL compute shaders on any GPU
-//!   wgpu finds (Vulkan, Metal, DX12, GL), or on Mesa's llvmpipe without one; the workloads'
-//!   `squares_gpu`, `check_prime_gpu` and `simulate_gpu` run them.
+//!   wgpu finds (Vulkan, Metal, DX12, GL), or on Mesa's llvmpipe without one; `squares(&gpu, ..)`,
+//!   `check_prime(&gpu, n)` and `simulate(&gpu, &params)` run them.
 //! - [`workloads`]: [`squares`](workloads::squares), [`check_prime`](workloads::check_prime)
 //!   and [`simulate`](workloads::simulate) on any backend; [`BackendKind`](workloads::BackendKind).
 //! - [`table`]: the module's summary table, measured on this machine.

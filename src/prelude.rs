@@ -15,8 +15,6 @@ pub use crate::plot::warm_up_histogram;
 pub use crate::tasks::random_square;
 pub use crate::workloads::{
     check_prime, check_prime_with, simulate, simulate_with_step, squares, squares_io, squares_with,
-    BackendKind, GasRun, Method, RandomSquare,
+    BackendKind, GasRun, Method, RandomSquare, Target,
 };
-#[cfg(feature = "gpu")]
-pub use crate::workloads::{check_prime_gpu, simulate_gpu, squares_gpu};
 pub use crate::{Error, Result};

@@ -61,8 +61,8 @@ pub struct Table {
 /// ```
 /// use parlab::workloads::BackendKind;
 ///
-/// let table = parlab::table::measure(&BackendKind::ALL, 2, 20_000, 1_000_003, |_| {})?;
-/// assert_eq!(table.rows.len(), BackendKind::ALL.len());
+/// let table = parlab::table::measure(&BackendKind::CPU, 2, 20_000, 1_000_003, |_| {})?;
+/// assert_eq!(table.rows.len(), BackendKind::CPU.len());
 /// assert!(table.is_prime);
 /// assert!(table.to_markdown().contains("| threads"));
 /// # Ok::<(), parlab::Error>(())

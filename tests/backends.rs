@@ -3,7 +3,7 @@
 use parlab::prelude::*;
 
 fn backends() -> Vec<AnyBackendOf> {
-    BackendKind::ALL
+    BackendKind::CPU
         .iter()
         .map(|&kind| (kind, kind.build(2).expect("2 workers always start")))
         .collect()

@@ -10,7 +10,6 @@ use parlab::gas::{free_flight, GasParams, Particles};
 use parlab::gpu::{adapters, FlightPlan, Gpu};
 use parlab::prelude::*;
 use parlab::tasks::{random_square, smallest_factor_in, squares::squares_into, Subinterval};
-use parlab::workloads::{check_prime_gpu, simulate_gpu, squares_gpu};
 use rand::{RngExt, SeedableRng};
 
 /// One device for every test (compiling the shaders takes a while on llvmpipe).
@@ -37,7 +36,7 @@ fn an_adapter_is_found_and_named() {
 
 #[test]
 fn squares_match_the_cpu_on_the_first_million_seeds() {
-    let gpu_run = squares_gpu(gpu(), 0..1_000_000).unwrap();
+    let gpu_run = squares(gpu(), 0..1_000_000).unwrap();
     let mut cpu = vec![0; 1_000_000];
     squares_into(0, &mut cpu);
     assert_eq!(gpu_run.results, cpu);
@@ -103,11 +102,11 @@ fn the_full_generator_path_gives_the_same_draws() {
 
 #[test]
 fn the_module_numbers_on_the_gpu() {
-    let answer = check_prime_gpu(gpu(), 999_999_874_000_003_969).unwrap();
+    let answer = check_prime(gpu(), 999_999_874_000_003_969).unwrap();
     assert_eq!(answer.factor, Some(999_999_937));
     assert!(!answer.is_prime);
     assert_eq!(answer.backend, "gpu");
-    let answer = check_prime_gpu(gpu(), 489_133_282_872_437_279).unwrap();
+    let answer = check_prime(gpu(), 489_133_282_872_437_279).unwrap();
     assert!(answer.is_prime && answer.factor.is_none());
 }
 
@@ -116,7 +115,7 @@ fn the_smallest_factor_matches_the_cpu() {
     let pool = RayonPool::new(2).unwrap();
     for n in (1..1000).chain([999_962_000_357, 1_000_003 * 999_983, 3 * 1_000_003]) {
         let cpu = check_prime(&pool, n).unwrap();
-        let gpu_answer = check_prime_gpu(gpu(), n).unwrap();
+        let gpu_answer = check_prime(gpu(), n).unwrap();
         assert_eq!(
             (gpu_answer.is_prime, gpu_answer.factor),
             (cpu.is_prime, cpu.factor),
@@ -168,7 +167,7 @@ fn pressure_params() -> GasParams {
 #[test]
 fn the_gas_checks_hold_on_the_gpu() {
     let params = pressure_params();
-    let run = simulate_gpu(gpu(), &params).unwrap();
+    let run = simulate(gpu(), &params).unwrap();
     assert_eq!(run.energy_drift, 0.0);
     assert_eq!(run.inside_fraction, 1.0);
     assert!(
@@ -188,7 +187,7 @@ fn the_gas_checks_hold_on_the_gpu() {
     );
     assert!((run.pressure / cpu.pressure - 1.0).abs() < 1e-4);
     // Twice the box side: a quarter of the pressure (2-D: P = N k T / L^2).
-    let big = simulate_gpu(
+    let big = simulate(
         gpu(),
         &GasParams {
             box_side: 2.0,
@@ -257,7 +256,7 @@ fn recorded_paths_and_bad_plans() {
         record_every: Some(5),
         ..GasParams::default()
     };
-    let run = simulate_gpu(gpu(), &params).unwrap();
+    let run = simulate(gpu(), &params).unwrap();
     let cpu = simulate(&Sequential, &params).unwrap();
     assert_eq!(run.paths.len(), 7);
     for (g, c) in run.paths.iter().zip(&cpu.paths) {
@@ -286,11 +285,11 @@ fn recorded_paths_and_bad_plans() {
         dt: Some(1e-300),
         ..params.clone()
     };
-    assert!(simulate_gpu(gpu(), &tiny)
+    assert!(simulate(gpu(), &tiny)
         .unwrap_err()
         .to_string()
         .contains("time step"));
-    assert!(simulate_gpu(
+    assert!(simulate(
         gpu(),
         &GasParams {
             particles: 0,
@@ -298,6 +297,31 @@ fn recorded_paths_and_bad_plans() {
         }
     )
     .is_err());
+}
+
+#[test]
+fn the_gpu_is_a_backend_kind_that_runs_the_workloads_and_refuses_kernels() {
+    let backend = BackendKind::Gpu.build(1).unwrap();
+    assert_eq!((backend.name(), backend.workers()), ("gpu", 1));
+    let run = squares(&backend, 0..1000).unwrap();
+    assert_eq!(run.results, squares(&Sequential, 0..1000).unwrap().results);
+    assert_eq!(run.backend, "gpu");
+    let answer = check_prime(&backend, 1_000_003 * 999_983).unwrap();
+    assert_eq!((answer.factor, answer.backend), (Some(999_983), "gpu"));
+    let params = GasParams {
+        particles: 500,
+        steps: 100,
+        ..GasParams::default()
+    };
+    assert_eq!(simulate(&backend, &params).unwrap().energy_drift, 0.0);
+    // No closures, no kernels: a GPU runs only its shaders.
+    let err = backend.map(|x: u32| x + 1, [1, 2]).unwrap_err().to_string();
+    assert!(err.contains("only parlab's shaders"), "{err}");
+    assert!(backend.run(&RandomSquare, &[0]).is_err());
+    // One dispatch cannot be stopped midway: a timeout is refused, not ignored.
+    let timed = MapOptions::default().with_timeout(std::time::Duration::from_secs(1));
+    let err = squares_with(gpu(), 0..10, &timed).unwrap_err().to_string();
+    assert!(err.contains("timeout"), "{err}");
 }
 
 #[cfg(feature = "cli")]

@@ -191,13 +191,22 @@ where
 /// backend needs.
 ///
 /// The methods are generic, so the trait is not object-safe; code that iterates over backends
-/// holds an `workloads::AnyBackend`, which implements this trait by delegation.
+/// holds a `workloads::AnyBackend`, which implements this trait by delegation.
 pub trait Backend {
     /// The backend's name, as the command line and JSON spell it (`"rayon"`, `"process-pool"`).
     fn name(&self) -> &'static str;
 
     /// Number of workers.
     fn workers(&self) -> usize;
+
+    /// The device behind this backend when it runs shaders instead of mapping kernels: the GPU
+    /// inside a `workloads::AnyBackend`, which the workloads (`squares`, `check_prime`,
+    /// `simulate`) run on directly. `None`, the default, for every backend that maps kernels;
+    /// a backend of your own leaves it so.
+    #[doc(hidden)]
+    fn device(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 
     /// Applies `kernel` to every input; results come back in input order.
     ///
@@ -219,7 +228,7 @@ pub trait Backend {
     /// ```
     /// use parlab::prelude::*;
     ///
-    /// for kind in BackendKind::ALL {
+    /// for kind in BackendKind::CPU {
     ///     let backend = kind.build(2)?;
     ///     // A kernel compiled into the cluster's engines too, so every backend runs it.
     ///     let squares = backend.run(&RandomSquare, &[0, 1, 2])?;

@@ -253,8 +253,8 @@ pub struct Overhead {
 /// ```
 /// use parlab::workloads::BackendKind;
 ///
-/// let rows = parlab::bench::overheads(&BackendKind::ALL, 2, 1_000, 2, 5.0)?;
-/// assert_eq!(rows.len(), BackendKind::ALL.len());
+/// let rows = parlab::bench::overheads(&BackendKind::CPU, 2, 1_000, 2, 5.0)?;
+/// assert_eq!(rows.len(), BackendKind::CPU.len());
 /// assert!(rows.iter().all(|r| r.micros_per_task.median >= 0.0));
 /// # Ok::<(), parlab::Error>(())
 /// ```

@@ -38,7 +38,7 @@ pub(super) struct BenchArgs {
     #[arg(long)]
     workers: Option<usize>,
     /// Backend of the parallel kernel runs.
-    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]
+    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::CPU, BackendKind::name))]
     backend: BackendKind,
     /// Kernel flavor (default: the fastest this CPU runs).
     #[arg(long, value_parser = super::named(&Flavor::ALL, Flavor::name))]
@@ -91,9 +91,9 @@ pub(super) fn run(args: BenchArgs) -> Result<()> {
     let prime = bench::prime_scaling(&parallel, flavor, args.prime, r)?;
     eprintln!(
         "bench: per-task overhead of {} backends ...",
-        BackendKind::ALL.len()
+        BackendKind::CPU.len()
     );
-    let overhead = bench::overheads(&BackendKind::ALL, workers, args.tasks, r, args.budget)?;
+    let overhead = bench::overheads(&BackendKind::CPU, workers, args.tasks, r, args.budget)?;
     let mut report = Report {
         machine: Machine {
             cpu: bench::cpu_model(),

@@ -30,7 +30,7 @@ pub struct BreakpointArgs {
     #[arg(long, default_value_t = Breakpoint1::EXPERIMENT_N)]
     n: u64,
     /// Backend of the experiment's parallel versions.
-    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]
+    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::CPU, BackendKind::name))]
     backend: BackendKind,
     /// Workers of the experiment (default: all cores).
     #[arg(long)]

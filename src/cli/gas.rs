@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::backends::cpu_count;
 use crate::gas::{speeds, GasParams, NITROGEN_AMU};
 use crate::plot::warm_up_histogram;
-use crate::workloads::{simulate, Target};
+use crate::workloads::{simulate, BackendKind};
 
 /// Speeds sampled for the warm-up histogram, as in the exercise.
 const WARM_UP_SAMPLES: usize = 100_000;
@@ -66,8 +66,8 @@ pub struct GasArgs {
     #[command(flatten)]
     physics: GasParamArgs,
     /// Execution backend, or gpu (cargo feature `gpu`).
-    #[arg(long, default_value = "rayon", value_parser = super::named(&Target::ALL, Target::name))]
-    backend: Target,
+    #[arg(long, default_value = "rayon", value_parser = super::named(&BackendKind::ALL, BackendKind::name))]
+    backend: BackendKind,
     /// Workers (default: all cores).
     #[arg(long)]
     workers: Option<usize>,
@@ -92,22 +92,23 @@ pub(crate) fn run(args: GasArgs) -> Result<()> {
     let params = args.physics.params();
     params.check()?;
     let backend = match args.backend {
-        Target::Cpu(kind) => Some(kind.build(args.workers.unwrap_or_else(cpu_count))?),
-        Target::Gpu => {
+        BackendKind::Gpu => {
             super::gpu::refuse("--workers", args.workers.is_some())?;
             super::gpu::refuse("--cpu", args.cpu.is_some())?;
             super::gpu::refuse("--dashboard", args.dashboard.asked())?;
-            None
+            None // opened below, after the figures' names are checked
         }
+        kind => Some(kind.build(args.workers.unwrap_or_else(cpu_count))?),
     };
     let _dashboard = args.dashboard.start()?;
     super::cpu::check_figure("--out", args.out.as_deref())?;
     super::cpu::check_figure("--histogram", args.histogram.as_deref())?;
     let watch = super::cpu::Watch::start(args.cpu.as_deref())?;
-    let run = match &backend {
-        Some(backend) => simulate(backend, &params)?,
-        None => super::gpu::gas(&params)?,
+    let backend = match backend {
+        Some(backend) => backend,
+        None => super::gpu::open()?.0,
     };
+    let run = simulate(&backend, &params)?;
     let cpu_trace = watch.stop()?;
     if args.json {
         let value = serde_json::to_value(&run).map_err(crate::Error::Json)?;

@@ -1,10 +1,8 @@
 //! `--backend gpu` on `squares`, `prime` and `gas`, `parlab gpu`, and the GPU's line in
 //! `parlab backends`. Without the cargo feature `gpu` each of them says how to rebuild.
 
+use crate::workloads::AnyBackend;
 use crate::{Error, Result};
-
-#[cfg(feature = "gpu")]
-use crate::gpu::Gpu;
 
 /// The error for a GPU asked of a parlab built without it.
 #[cfg(not(feature = "gpu"))]
@@ -30,68 +28,45 @@ pub(super) fn refuse(flag: &'static str, given: bool) -> Result<()> {
     Ok(())
 }
 
-/// Opens the GPU and says on stderr which adapter it is.
-#[cfg(feature = "gpu")]
-fn open() -> Result<Gpu> {
-    let gpu = Gpu::new()?;
-    eprintln!("gpu: {}", gpu.adapter());
-    Ok(gpu)
+/// Opens the GPU as a backend and says on stderr which adapter it is; returns the backend and
+/// the adapter's name.
+pub(super) fn open() -> Result<(AnyBackend, String)> {
+    #[cfg(feature = "gpu")]
+    {
+        let gpu = crate::gpu::Gpu::new()?;
+        eprintln!("gpu: {}", gpu.adapter());
+        let adapter = gpu.adapter().name.clone();
+        Ok((AnyBackend::Gpu(Box::new(gpu)), adapter))
+    }
+    #[cfg(not(feature = "gpu"))]
+    Err(not_built())
 }
 
 /// `parlab squares --backend gpu`.
 pub(super) fn squares(start: u32, count: u64, json: bool) -> Result<()> {
-    #[cfg(feature = "gpu")]
-    {
-        let gpu = open()?;
-        let seeds = u64::from(start)..u64::from(start).saturating_add(count);
-        let run = crate::workloads::squares_gpu(&gpu, seeds)?;
-        if json {
-            let mut value = super::squares_json(&run, count);
-            value["adapter"] = gpu.adapter().name.clone().into();
-            return super::print_json(&value);
-        }
-        println!("{run}");
-        Ok(())
+    let (gpu, adapter) = open()?;
+    let seeds = u64::from(start)..u64::from(start).saturating_add(count);
+    let run = crate::workloads::squares(&gpu, seeds)?;
+    if json {
+        let mut value = super::squares_json(&run, count);
+        value["adapter"] = adapter.into();
+        return super::print_json(&value);
     }
-    #[cfg(not(feature = "gpu"))]
-    {
-        let _ = (start, count, json);
-        Err(not_built())
-    }
+    println!("{run}");
+    Ok(())
 }
 
 /// `parlab prime N --backend gpu`.
 pub(super) fn prime(n: u64, json: bool) -> Result<()> {
-    #[cfg(feature = "gpu")]
-    {
-        let gpu = open()?;
-        let answer = crate::workloads::check_prime_gpu(&gpu, n)?;
-        if json {
-            let mut value = super::prime_json(&answer);
-            value["adapter"] = gpu.adapter().name.clone().into();
-            return super::print_json(&value);
-        }
-        println!("{answer}");
-        Ok(())
+    let (gpu, adapter) = open()?;
+    let answer = crate::workloads::check_prime(&gpu, n)?;
+    if json {
+        let mut value = super::prime_json(&answer);
+        value["adapter"] = adapter.into();
+        return super::print_json(&value);
     }
-    #[cfg(not(feature = "gpu"))]
-    {
-        let _ = (n, json);
-        Err(not_built())
-    }
-}
-
-/// `parlab gas --backend gpu`: the run, as `parlab gas` prints it.
-pub(super) fn gas(params: &crate::gas::GasParams) -> Result<crate::workloads::GasRun> {
-    #[cfg(feature = "gpu")]
-    {
-        crate::workloads::simulate_gpu(&open()?, params)
-    }
-    #[cfg(not(feature = "gpu"))]
-    {
-        let _ = params;
-        Err(not_built())
-    }
+    println!("{answer}");
+    Ok(())
 }
 
 /// `parlab gpu`: every adapter found, and the one `--backend gpu` uses.
@@ -120,7 +95,7 @@ pub(super) fn list() -> Result<()> {
 pub(super) fn description() -> String {
     #[cfg(feature = "gpu")]
     {
-        let what = "WGSL compute shaders via wgpu; runs parlab's shaders, not closures";
+        let what = crate::workloads::BackendKind::Gpu.description();
         match crate::gpu::preferred_adapter() {
             Some(a) => format!("{what}; adapter: {a}"),
             None => format!("{what}; no adapter found (see `parlab gpu`)"),

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::backends::{cpu_count, MapOptions};
 use crate::workloads::{
     check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method, PrimeAnswer,
-    SquaresRun, Target,
+    SquaresRun,
 };
 use crate::{plot, table, Error, Result};
 
@@ -136,8 +136,8 @@ impl Command {
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// Execution backend (see `parlab backends`), or gpu (cargo feature `gpu`).
-    #[arg(long, default_value = "rayon", value_parser = named(&Target::ALL, Target::name))]
-    backend: Target,
+    #[arg(long, default_value = "rayon", value_parser = named(&BackendKind::ALL, BackendKind::name))]
+    backend: BackendKind,
     /// Workers (default: all cores).
     #[arg(long)]
     workers: Option<usize>,
@@ -161,16 +161,12 @@ impl RunArgs {
     fn build(&self) -> Result<AnyBackend> {
         cpu::check_figure("--trace", self.trace.as_deref())?;
         cpu::check_figure("--cpu", self.cpu.as_deref())?;
-        let kind = match self.backend {
-            Target::Cpu(kind) => kind,
-            Target::Gpu => unreachable!("the GPU is run by cli::gpu"),
-        };
-        kind.build(self.workers.unwrap_or_else(cpu_count))
+        self.backend.build(self.workers.unwrap_or_else(cpu_count))
     }
 
     /// Refuses the flags that mean nothing on the GPU; true when the GPU was asked for.
     fn on_gpu(&self) -> Result<bool> {
-        if self.backend != Target::Gpu {
+        if self.backend != BackendKind::Gpu {
             return Ok(false);
         }
         gpu::refuse("--workers", self.workers.is_some())?;
@@ -335,9 +331,9 @@ fn run(cli: Cli) -> Result<()> {
             let _dashboard = dashboard.start()?;
             eprintln!(
                 "measuring {} backends with {workers} workers: {count} squares and is {prime} prime?",
-                BackendKind::ALL.len()
+                BackendKind::CPU.len()
             );
-            let t = table::measure(&BackendKind::ALL, workers, count, prime, |row| {
+            let t = table::measure(&BackendKind::CPU, workers, count, prime, |row| {
                 eprintln!(
                     "  {:<16} squares {:.3} s, prime {:.3} s",
                     row.backend, row.squares_seconds, row.prime_seconds
@@ -372,19 +368,16 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Backends => {
             for kind in BackendKind::ALL {
+                let description = match kind {
+                    BackendKind::Gpu => gpu::description(),
+                    kind => kind.description().to_string(),
+                };
                 println!(
-                    "{:<16} {:<40} {}",
+                    "{:<16} {:<40} {description}",
                     kind.name(),
-                    kind.stands_for(),
-                    kind.description()
+                    kind.stands_for()
                 );
             }
-            println!(
-                "{:<16} {:<40} {}",
-                "gpu",
-                "(CUDA/numba in 15.6) wgpu",
-                gpu::description()
-            );
             Ok(())
         }
         Command::Gpu => gpu::list(),

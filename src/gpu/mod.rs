@@ -6,7 +6,8 @@
 //! A GPU runs shaders, not Rust closures, so [`Gpu`] does not implement the backends'
 //! `Backend` trait: it has its own kernels, written in WGSL
 //! (`src/gpu/shaders/`) as ports of the CPU ones, and takes and returns plain numbers. The
-//! workloads layer checks them against the CPU (`workloads::squares_gpu` and its siblings):
+//! workloads layer runs them as it runs a backend (`workloads::squares(&gpu, seeds)`, with
+//! `check_prime` and `simulate`; `workloads::Target`) and checks them against the CPU:
 //!
 //! - [`Gpu::squares`]: MT19937 seeding and numpy's masked draw, bit-identical to the CPU;
 //! - [`Gpu::smallest_factor_in`]: trial division of a 64-bit number with 32-bit arithmetic

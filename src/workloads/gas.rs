@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::kernels::GasBlocks;
+use super::Target;
 
 use crate::backends::{Backend, Mapped, RayonPool, TaskStream};
 use crate::gas::motion::advance_slices;
@@ -82,13 +83,16 @@ pub struct GasRun {
     pub trace: Option<TaskStream>,
 }
 
-/// Runs the gas on `backend`: particles in blocks of [`block_len`], one task per block. The result
-/// is bit-identical for every backend and worker count.
+/// Runs the gas on `target`: particles in blocks of [`block_len`], one task per block. The result
+/// is bit-identical for every backend and worker count. On the GPU (cargo feature `gpu`) the
+/// particles are sampled on the CPU as for every backend and moved in f32: the same checks,
+/// paths within about 1e-6 of the box side (what f32 costs is told at [`Target`]'s
+/// implementation for `Gpu`).
 ///
 /// # Errors
 ///
 /// [`Error::InvalidInput`](crate::Error::InvalidInput) for bad parameters (see
-/// [`GasParams::check`]); a backend failure.
+/// [`GasParams::check`]); a backend (or GPU) failure.
 ///
 /// # Examples
 ///
@@ -104,8 +108,13 @@ pub struct GasRun {
 /// assert!(simulate(&Sequential, &GasParams { particles: 0, ..params }).is_err());
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn simulate<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
+pub fn simulate<T: Target + ?Sized>(target: &T, params: &GasParams) -> Result<GasRun> {
     params.check()?;
+    target.simulate_on(params)
+}
+
+/// [`simulate`] on a backend: the blocks mapped with [`GasBlocks`].
+pub(super) fn on_backend<B: Backend + ?Sized>(backend: &B, params: &GasParams) -> Result<GasRun> {
     let mapped = backend.run(&GasBlocks, &blocks(params))?;
     Ok(mapped_run(backend, params, mapped))
 }

@@ -1,176 +1,165 @@
-//! The tasks and the gas on the GPU (cargo feature `gpu`): the same runs, results and physics
-//! checks as on a CPU backend, from [`Gpu`]'s shaders.
+//! The tasks and the gas on the GPU (cargo feature `gpu`): [`Gpu`] as a [`Target`] of the
+//! workloads, with the same runs, results and physics checks as on a CPU backend, from its
+//! shaders.
 //!
-//! The GPU has no workers to map closures over, so these are functions of their own rather than
-//! a [`BackendKind`](super::BackendKind); their results carry backend `"gpu"` and 1 worker.
+//! The GPU has no workers to map closures over, so it is no [`Backend`](crate::backends::Backend);
+//! its results carry backend `"gpu"` and 1 worker.
 
-use std::ops::Range;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use super::gas::gas_run;
 use super::primes::PrimeAnswer;
-use super::squares::{check_seed_memory, seed_range, BYTES_PER_SEED};
-use super::{GasRun, Method, SquaresRun};
-use crate::backends::{cpu_count, RayonPool};
+use super::{GasRun, Method, SquaresRun, Target};
+use crate::backends::{cpu_count, MapOptions, RayonPool};
 use crate::gas::{block_len, BlockOutcome, GasParams, Particles, Trajectory};
 use crate::gpu::{FlightPlan, Gpu};
 use crate::tasks::subinterval_limits;
 use crate::{Error, Result};
 
 /// The backend name GPU results carry.
-const GPU: &str = "gpu";
+pub(super) const GPU: &str = "gpu";
 
-/// [`squares`](super::squares) on the GPU: MT19937 seeding and numpy's masked draw in a WGSL
-/// shader, bit-identical to every CPU backend. The time covers the dispatches and the copy back.
+/// The workloads on the GPU, through [`squares`](super::squares),
+/// [`check_prime`](super::check_prime) and [`simulate`](super::simulate) as on any backend.
+/// Times cover the dispatches and the copies back (and, for the gas, sampling on the CPU).
+///
+/// - **squares**: MT19937 seeding and numpy's masked draw in a WGSL shader, bit-identical to
+///   every CPU backend.
+/// - **check_prime**: trial division of every candidate up to `sqrt(n)` in a WGSL shader (64-bit
+///   remainders from 32-bit parts), with the smallest factor. Small and even numbers, and
+///   Miller–Rabin, are answered on the host, as on every backend.
+/// - **simulate**: the particles are sampled on the CPU exactly as for every backend, rounded to
+///   f32, moved on the GPU ([`Gpu::fly`]), and checked like any [`GasRun`].
+///
+/// What f32 costs in the gas: the initial state is rounded to 24-bit mantissas (6e-8 relative),
+/// and each step rounds the positions to about 6e-8 of the box side, so paths drift from the f64
+/// ones by up to about 1e-6 of the side after thousands of steps, and a particle that ends within
+/// that of a wall may count one wall hit more or less. Energy stays exact (speeds only change
+/// sign; the energies are those of the f32 velocities), positions stay inside the box (the box
+/// side as f32), and the pressure, a sum over millions of hits, is unchanged to 1e-5.
+///
+/// Each workload is one dispatch: [`MapOptions`] records no task stream and reports no progress
+/// on the GPU, and a timeout is refused ([`Error::InvalidInput`]: a dispatch cannot be stopped).
 ///
 /// # Errors
 ///
-/// A seed range past `u32::MAX`, too large for memory, or a failure of the device.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::gpu::Gpu;
-/// use parlab::workloads::squares_gpu;
-///
-/// let gpu = Gpu::new()?;
-/// let run = squares_gpu(&gpu, 0..1_000_000)?;
-/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
-/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
-/// assert_eq!(run.backend, "gpu");
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn squares_gpu(gpu: &Gpu, seeds: Range<u64>) -> Result<SquaresRun> {
-    let (start, count) = seed_range(&seeds)?;
-    check_seed_memory(count, BYTES_PER_SEED)?;
-    let t0 = Instant::now();
-    let results = gpu.squares(start, count)?;
-    Ok(SquaresRun {
-        backend: GPU,
-        workers: 1,
-        start,
-        results,
-        seconds: t0.elapsed().as_secs_f64(),
-        trace: None,
-    })
-}
-
-/// [`check_prime`](super::check_prime) on the GPU: trial division of every candidate up to
-/// `sqrt(n)` in a WGSL shader (64-bit remainders from 32-bit parts), with the smallest factor.
-/// Small and even numbers are answered on the host, as on every backend.
-///
-/// # Errors
-///
-/// `n == 0`, or a failure of the device.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::gpu::Gpu;
-/// use parlab::workloads::check_prime_gpu;
-///
-/// let gpu = Gpu::new()?;
-/// let answer = check_prime_gpu(&gpu, 1_000_003 * 999_983)?;
-/// assert_eq!(answer.factor, Some(999_983));
-/// assert!(check_prime_gpu(&gpu, 999_999_999_989)?.is_prime);
-/// assert_eq!(check_prime_gpu(&gpu, 10)?.factor, Some(2));
-/// assert!(check_prime_gpu(&gpu, 0).is_err());
-/// # Ok::<(), parlab::Error>(())
-/// ```
-pub fn check_prime_gpu(gpu: &Gpu, n: u64) -> Result<PrimeAnswer> {
-    if n == 0 {
-        return Err(crate::tasks::primes::zero_n());
-    }
-    PrimeAnswer::decide(n, Method::Trial, GPU, 1, || {
-        let factor = match subinterval_limits(n, 1)?.first() {
-            Some(sub) => gpu.smallest_factor_in(n, sub.lo, sub.hi)?,
-            None => None,
-        };
-        Ok((factor, None))
-    })
-}
-
-/// [`simulate`](super::simulate) on the GPU: the particles are sampled on the CPU exactly as for
-/// every backend, rounded to f32, moved on the GPU ([`Gpu::fly`]), and checked like any
-/// [`GasRun`]. The time covers sampling, the copies and the steps.
-///
-/// What f32 costs: the initial state is rounded to 24-bit mantissas (6e-8 relative), and each
-/// step rounds the positions to about 6e-8 of the box side, so paths drift from the f64 ones by
-/// up to about 1e-6 of the side after thousands of steps, and a particle that ends within that
-/// of a wall may count one wall hit more or less. Energy stays exact (speeds only change sign;
-/// the energies are those of the f32 velocities), positions stay inside the box (the box side
-/// as f32), and the pressure, a sum over millions of hits, is unchanged to 1e-5.
-///
-/// # Errors
-///
-/// As [`simulate`](super::simulate), and [`Error::InvalidInput`] for more than 2^32 - 1 steps
-/// or a time step or box side that f32 cannot hold; a failure of the device.
+/// As on a backend; for the gas also [`Error::InvalidInput`] for more than 2^32 - 1 steps or a
+/// time step or box side that f32 cannot hold; [`Error::Gpu`] when the device fails.
 ///
 /// # Examples
 ///
 /// ```
 /// use parlab::prelude::*;
-/// use parlab::gpu::Gpu;
-/// use parlab::workloads::simulate_gpu;
 ///
 /// let gpu = Gpu::new()?;
+/// let run = squares(&gpu, 0..1_000_000)?;
+/// assert_eq!(run.first5(), [25, 25, 64, 64, 49]);
+/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
+/// assert_eq!(run.backend, "gpu");
+///
+/// let answer = check_prime(&gpu, 1_000_003 * 999_983)?;
+/// assert_eq!(answer.factor, Some(999_983));
+/// assert!(check_prime(&gpu, 999_999_999_989)?.is_prime);
+/// assert_eq!(check_prime(&gpu, 10)?.factor, Some(2));
+/// assert!(check_prime(&gpu, 0).is_err());
+///
 /// let params = GasParams { particles: 2_000, steps: 500, ..GasParams::default() };
-/// let run = simulate_gpu(&gpu, &params)?;
+/// let run = simulate(&gpu, &params)?;
 /// assert_eq!(run.energy_drift, 0.0);
 /// assert_eq!(run.inside_fraction, 1.0);
 /// let cpu = simulate(&Sequential, &params)?;
 /// assert!((run.wall_hits - cpu.wall_hits).abs() <= 2.0);
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn simulate_gpu(gpu: &Gpu, params: &GasParams) -> Result<GasRun> {
-    params.check()?;
-    let plan = flight_plan(params)?;
-    let t0 = Instant::now();
-    let start = sample_f32(params)?;
-    let mut particles = start.clone();
-    let flight = gpu.fly(&mut particles, &plan)?;
-    let mass = params.mass();
-    let energy = |p: &[[f32; 4]]| {
-        let sum: f64 = p.iter().map(|q| sq(q[2]) + sq(q[3])).sum();
-        0.5 * mass * sum
-    };
-    let side = f64::from(plan.side);
-    let inside = |xy: &[f32; 2]| xy.iter().all(|&c| (0.0..=side).contains(&f64::from(c)));
-    let frames = flight.paths.iter().flatten();
-    let finals: Vec<[f32; 2]> = particles.iter().map(|p| [p[0], p[1]]).collect();
-    let (mut hits, mut impulse) = (0.0, 0.0);
-    for (h, p) in flight.hits.iter().zip(&particles) {
-        hits += f64::from(h[0]) + f64::from(h[1]);
-        impulse +=
-            f64::from(h[0]) * f64::from(p[2].abs()) + f64::from(h[1]) * f64::from(p[3].abs());
+impl Target for Gpu {
+    fn squares_on(&self, start: u32, count: u64, options: &MapOptions) -> Result<SquaresRun> {
+        one_dispatch(options)?;
+        let t0 = Instant::now();
+        let results = self.squares(start, count)?;
+        Ok(SquaresRun {
+            backend: GPU,
+            workers: 1,
+            start,
+            results,
+            seconds: t0.elapsed().as_secs_f64(),
+            trace: None,
+        })
     }
-    let outcome = BlockOutcome {
-        speeds: start
-            .iter()
-            .map(|q| f64::from(q[2]).hypot(f64::from(q[3])))
-            .collect(),
-        energy_start: energy(&start),
-        energy_end: energy(&particles),
-        hits,
-        impulse,
-        checked: frames.clone().count() + finals.len(),
-        inside: frames.filter(|xy| inside(xy)).count()
-            + finals.iter().filter(|xy| inside(xy)).count(),
-        paths: flight
-            .paths
-            .iter()
-            .enumerate()
-            .map(|(index, path)| Trajectory {
-                index,
-                x: path.iter().map(|p| f64::from(p[0])).collect(),
-                y: path.iter().map(|p| f64::from(p[1])).collect(),
-            })
-            .collect(),
-    };
-    let seconds = t0.elapsed().as_secs_f64();
-    Ok(gas_run(GPU, 1, params, vec![outcome], seconds))
+
+    fn check_prime_on(&self, n: u64, method: Method, options: &MapOptions) -> Result<PrimeAnswer> {
+        one_dispatch(options)?;
+        PrimeAnswer::decide(n, method, GPU, 1, || {
+            let factor = match subinterval_limits(n, 1)?.first() {
+                Some(sub) => self.smallest_factor_in(n, sub.lo, sub.hi)?,
+                None => None,
+            };
+            Ok((factor, None))
+        })
+    }
+
+    fn simulate_on(&self, params: &GasParams) -> Result<GasRun> {
+        let plan = flight_plan(params)?;
+        let t0 = Instant::now();
+        let start = sample_f32(params)?;
+        let mut particles = start.clone();
+        let flight = self.fly(&mut particles, &plan)?;
+        let mass = params.mass();
+        let energy = |p: &[[f32; 4]]| {
+            let sum: f64 = p.iter().map(|q| sq(q[2]) + sq(q[3])).sum();
+            0.5 * mass * sum
+        };
+        let side = f64::from(plan.side);
+        let inside = |xy: &[f32; 2]| xy.iter().all(|&c| (0.0..=side).contains(&f64::from(c)));
+        let frames = flight.paths.iter().flatten();
+        let finals: Vec<[f32; 2]> = particles.iter().map(|p| [p[0], p[1]]).collect();
+        let (mut hits, mut impulse) = (0.0, 0.0);
+        for (h, p) in flight.hits.iter().zip(&particles) {
+            hits += f64::from(h[0]) + f64::from(h[1]);
+            impulse +=
+                f64::from(h[0]) * f64::from(p[2].abs()) + f64::from(h[1]) * f64::from(p[3].abs());
+        }
+        let outcome = BlockOutcome {
+            speeds: start
+                .iter()
+                .map(|q| f64::from(q[2]).hypot(f64::from(q[3])))
+                .collect(),
+            energy_start: energy(&start),
+            energy_end: energy(&particles),
+            hits,
+            impulse,
+            checked: frames.clone().count() + finals.len(),
+            inside: frames.filter(|xy| inside(xy)).count()
+                + finals.iter().filter(|xy| inside(xy)).count(),
+            paths: flight
+                .paths
+                .iter()
+                .enumerate()
+                .map(|(index, path)| Trajectory {
+                    index,
+                    x: path.iter().map(|p| f64::from(p[0])).collect(),
+                    y: path.iter().map(|p| f64::from(p[1])).collect(),
+                })
+                .collect(),
+        };
+        let seconds = t0.elapsed().as_secs_f64();
+        Ok(gas_run(GPU, 1, params, vec![outcome], seconds))
+    }
+}
+
+/// Refuses what a single dispatch cannot do: stop at a timeout.
+fn one_dispatch(options: &MapOptions) -> Result<()> {
+    match options.timeout {
+        Some(t) => Err(Error::invalid(
+            "timeout",
+            format!(
+                "the GPU runs each workload as one dispatch, which cannot be stopped after {t:?}; \
+                 leave the timeout out, or use a CPU backend"
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn sq(v: f32) -> f64 {

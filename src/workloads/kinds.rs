@@ -1,6 +1,6 @@
 //! The list of backends: [`BackendKind`] names them, [`AnyBackend`] holds any one of them.
 //!
-//! This is the one place that knows every backend, the cluster and dask included; the
+//! This is the one place that knows every backend, the cluster, dask and the GPU included; the
 //! executors below it know only the [`Backend`] trait.
 
 use crate::backends::{
@@ -35,11 +35,40 @@ pub enum BackendKind {
     /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
     /// [`crate::dask`]).
     Dask,
+    /// The GPU (cargo feature `gpu`): parlab's WGSL shaders through wgpu, the workloads'
+    /// [`Target`](super::Target) and no mapper of kernels (see `parlab::gpu`). Without the
+    /// feature it is still named here; [`build`](BackendKind::build) says how to turn it on.
+    Gpu,
 }
 
 impl BackendKind {
-    /// Every backend, in the order of the summary table.
-    pub const ALL: [BackendKind; 9] = [
+    /// Every backend, in the order of the summary table, then the GPU: every name that
+    /// [`FromStr`](std::str::FromStr) parses.
+    pub const ALL: [BackendKind; 10] = [
+        BackendKind::Sequential,
+        BackendKind::Threads,
+        BackendKind::Rayon,
+        BackendKind::ThreadExecutor,
+        BackendKind::ProcessPool,
+        BackendKind::ProcessExecutor,
+        BackendKind::Joblib,
+        BackendKind::Cluster,
+        BackendKind::Dask,
+        BackendKind::Gpu,
+    ];
+
+    /// The nine CPU backends, every kind but the GPU, in order: the rows of the summary table
+    /// (`table::measure`) and the backends `parlab bench` times.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::workloads::BackendKind;
+    ///
+    /// assert_eq!(BackendKind::CPU, BackendKind::ALL[..9]);
+    /// assert_eq!(BackendKind::ALL.last(), Some(&BackendKind::Gpu));
+    /// ```
+    pub const CPU: [BackendKind; 9] = [
         BackendKind::Sequential,
         BackendKind::Threads,
         BackendKind::Rayon,
@@ -69,6 +98,7 @@ impl BackendKind {
             BackendKind::Joblib => "joblib",
             BackendKind::Cluster => "cluster",
             BackendKind::Dask => "dask",
+            BackendKind::Gpu => "gpu",
         }
     }
 
@@ -84,6 +114,7 @@ impl BackendKind {
             BackendKind::Joblib => "joblib.Parallel",
             BackendKind::Cluster => "ipyparallel load-balanced view",
             BackendKind::Dask => "dask bag (npartitions = workers)",
+            BackendKind::Gpu => "(CUDA/numba in 15.6) wgpu",
         }
     }
 
@@ -115,12 +146,14 @@ impl BackendKind {
             BackendKind::Dask => {
                 "task graph on a worker pool, one task per partition; delayed, futures and bags"
             }
+            BackendKind::Gpu => "WGSL compute shaders via wgpu; runs parlab's shaders, not closures",
         }
     }
 
     /// Can this backend run any [`Kernel`], closures included? False for the
     /// [`Cluster`](BackendKind::Cluster), whose engines run only kernels compiled into them,
-    /// found by [`Kernel::remote_name`]; it refuses the others with an error.
+    /// found by [`Kernel::remote_name`], and for the [`Gpu`](BackendKind::Gpu), which runs only
+    /// the workloads' shaders; they refuse the others with an error.
     ///
     /// # Examples
     ///
@@ -129,33 +162,39 @@ impl BackendKind {
     ///
     /// assert!(BackendKind::Rayon.runs_closures());
     /// assert!(!BackendKind::Cluster.runs_closures());
+    /// assert!(!BackendKind::Gpu.runs_closures());
     /// ```
     pub fn runs_closures(self) -> bool {
-        !matches!(self, BackendKind::Cluster)
+        !matches!(self, BackendKind::Cluster | BackendKind::Gpu)
     }
 
-    /// Starts this backend with `workers` workers (the sequential backend always has one).
+    /// Starts this backend with `workers` workers (the sequential backend always has one; the
+    /// GPU ignores the count: it opens the adapter `Gpu::new` prefers).
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroWorkers`] for `workers == 0`; [`Error::Backend`] when the pool cannot start.
+    /// [`Error::ZeroWorkers`] for `workers == 0`; [`Error::Backend`] when the pool cannot start,
+    /// or for the GPU in a parlab built without the cargo feature `gpu`; the GPU's own errors
+    /// (no adapter, a device that fails).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::prelude::*;
+    ///
+    /// for kind in BackendKind::CPU {
+    ///     assert_eq!(squares(&kind.build(2)?, 0..3)?.results, [25, 25, 64]);
+    /// }
+    /// // The GPU is named with or without the cargo feature `gpu`; without it, it says so.
+    /// if cfg!(not(feature = "gpu")) {
+    ///     let err = BackendKind::Gpu.build(1).unwrap_err().to_string();
+    ///     assert!(err.contains("cargo feature `gpu`"), "{err}");
+    /// }
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
     pub fn build(self, workers: usize) -> Result<AnyBackend> {
         crate::limits::check_workers(workers)?;
-        Ok(match self {
-            BackendKind::Sequential => AnyBackend::Sequential(Sequential),
-            BackendKind::Threads => AnyBackend::Threads(Threads::new(workers)?),
-            BackendKind::Rayon => AnyBackend::Rayon(RayonPool::new(workers)?),
-            BackendKind::ThreadExecutor => {
-                AnyBackend::ThreadExecutor(ThreadExecutor::new(workers)?)
-            }
-            BackendKind::ProcessPool => AnyBackend::ProcessPool(ProcessPool::new(workers)?),
-            BackendKind::ProcessExecutor => {
-                AnyBackend::ProcessExecutor(ProcessExecutor::new(workers)?)
-            }
-            BackendKind::Joblib => AnyBackend::Joblib(Parallel::new(workers)?),
-            BackendKind::Cluster => AnyBackend::Cluster(Cluster::start(workers)?),
-            BackendKind::Dask => AnyBackend::Dask(Dask::new(workers)?),
-        })
+        AnyBackend::start(self, workers)
     }
 }
 
@@ -167,8 +206,10 @@ impl BackendKind {
 /// use parlab::workloads::BackendKind;
 ///
 /// assert_eq!("process-pool".parse::<BackendKind>()?, BackendKind::ProcessPool);
-/// let err = "gpu".parse::<BackendKind>().unwrap_err();
+/// assert_eq!("gpu".parse::<BackendKind>()?, BackendKind::Gpu); // with or without the feature
+/// let err = "tpu".parse::<BackendKind>().unwrap_err();
 /// assert!(err.to_string().contains("sequential, threads, rayon"));
+/// assert!(err.to_string().contains("dask, gpu"));
 /// # Ok::<(), parlab::Error>(())
 /// ```
 impl std::str::FromStr for BackendKind {
@@ -185,140 +226,119 @@ impl std::fmt::Display for BackendKind {
     }
 }
 
-/// Any backend, chosen at run time: what [`BackendKind::build`] returns.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AnyBackend {
+/// `AnyBackend`, its constructor and its [`Backend`] implementation, from one list of
+/// `Kind(Type) = constructor` (the kind's [`BackendKind`] variant has the same name), plus the
+/// GPU, which is no [`Backend`]: it runs the workloads ([`Target`](super::Target)) and refuses
+/// kernels.
+macro_rules! any_backend {
+    ($($(#[$doc:meta])* $kind:ident($ty:ty) = $new:expr,)*) => {
+        /// Any backend, chosen at run time: what [`BackendKind::build`] returns. It implements
+        /// [`Backend`] (maps kernels) and, through it, [`Target`](super::Target) (runs the
+        /// workloads), by delegation to the backend inside.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum AnyBackend {
+            $($(#[$doc])* $kind($ty),)*
+            /// The GPU (cargo feature `gpu`): [`squares`](super::squares),
+            /// [`check_prime`](super::check_prime) and [`simulate`](super::simulate) run its
+            /// shaders; a [`Kernel`] (a closure, a map) is refused with [`Error::Backend`].
+            #[cfg(feature = "gpu")]
+            Gpu(Box<crate::gpu::Gpu>),
+        }
+
+        impl AnyBackend {
+            fn start(kind: BackendKind, workers: usize) -> Result<AnyBackend> {
+                Ok(match kind {
+                    $(BackendKind::$kind => AnyBackend::$kind($new(workers)?),)*
+                    BackendKind::Gpu => open_gpu()?,
+                })
+            }
+        }
+
+        impl Backend for AnyBackend {
+            fn name(&self) -> &'static str {
+                match self {
+                    $(AnyBackend::$kind(b) => b.name(),)*
+                    #[cfg(feature = "gpu")]
+                    AnyBackend::Gpu(_) => super::gpu::GPU,
+                }
+            }
+
+            fn workers(&self) -> usize {
+                match self {
+                    $(AnyBackend::$kind(b) => b.workers(),)*
+                    #[cfg(feature = "gpu")]
+                    AnyBackend::Gpu(_) => 1,
+                }
+            }
+
+            fn device(&self) -> Option<&dyn std::any::Any> {
+                #[cfg(feature = "gpu")]
+                if let AnyBackend::Gpu(gpu) = self {
+                    return Some(gpu.as_ref());
+                }
+                None
+            }
+
+            fn run_with<K: Kernel>(
+                &self,
+                kernel: &K,
+                inputs: &[K::Input],
+                options: &MapOptions,
+            ) -> Result<Mapped<K::Output>> {
+                match self {
+                    $(AnyBackend::$kind(b) => b.run_with(kernel, inputs, options),)*
+                    #[cfg(feature = "gpu")]
+                    AnyBackend::Gpu(_) => Err(Error::Backend {
+                        backend: super::gpu::GPU,
+                        message: format!(
+                            "the GPU runs only parlab's shaders (squares, check_prime, simulate), \
+                             not the kernel {:?} ({} inputs); map it on a CPU backend \
+                             (BackendKind::CPU)",
+                            kernel.name(),
+                            inputs.len()
+                        ),
+                    }),
+                }
+            }
+        }
+    };
+}
+
+any_backend! {
     /// See [`Sequential`].
-    Sequential(Sequential),
+    Sequential(Sequential) = |_| Ok::<_, Error>(Sequential),
     /// See [`Threads`].
-    Threads(Threads),
+    Threads(Threads) = Threads::new,
     /// See [`RayonPool`].
-    Rayon(RayonPool),
+    Rayon(RayonPool) = RayonPool::new,
     /// See [`ThreadExecutor`].
-    ThreadExecutor(ThreadExecutor),
+    ThreadExecutor(ThreadExecutor) = ThreadExecutor::new,
     /// See [`ProcessPool`].
-    ProcessPool(ProcessPool),
+    ProcessPool(ProcessPool) = ProcessPool::new,
     /// See [`ProcessExecutor`].
-    ProcessExecutor(ProcessExecutor),
+    ProcessExecutor(ProcessExecutor) = ProcessExecutor::new,
     /// See [`Parallel`].
-    Joblib(Parallel),
-    /// See [`Cluster`](crate::cluster::Cluster); the engines live as long as this value.
-    Cluster(crate::cluster::Cluster),
-    /// See [`Dask`](crate::dask::Dask).
-    Dask(crate::dask::Dask),
+    Joblib(Parallel) = Parallel::new,
+    /// See [`Cluster`]; the engines live as long as this value.
+    Cluster(Cluster) = Cluster::start,
+    /// See [`Dask`].
+    Dask(Dask) = Dask::new,
 }
 
-impl Backend for AnyBackend {
-    fn name(&self) -> &'static str {
-        match self {
-            AnyBackend::Sequential(b) => b.name(),
-            AnyBackend::Threads(b) => b.name(),
-            AnyBackend::Rayon(b) => b.name(),
-            AnyBackend::ThreadExecutor(b) => b.name(),
-            AnyBackend::ProcessPool(b) => b.name(),
-            AnyBackend::ProcessExecutor(b) => b.name(),
-            AnyBackend::Joblib(b) => b.name(),
-            AnyBackend::Cluster(b) => b.name(),
-            AnyBackend::Dask(b) => b.name(),
-        }
-    }
-
-    fn workers(&self) -> usize {
-        match self {
-            AnyBackend::Sequential(b) => b.workers(),
-            AnyBackend::Threads(b) => b.workers(),
-            AnyBackend::Rayon(b) => b.workers(),
-            AnyBackend::ThreadExecutor(b) => b.workers(),
-            AnyBackend::ProcessPool(b) => b.workers(),
-            AnyBackend::ProcessExecutor(b) => b.workers(),
-            AnyBackend::Joblib(b) => b.workers(),
-            AnyBackend::Cluster(b) => b.workers(),
-            AnyBackend::Dask(b) => b.workers(),
-        }
-    }
-
-    fn run_with<K: Kernel>(
-        &self,
-        kernel: &K,
-        inputs: &[K::Input],
-        options: &MapOptions,
-    ) -> Result<Mapped<K::Output>> {
-        match self {
-            AnyBackend::Sequential(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::Threads(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::Rayon(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::ThreadExecutor(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::ProcessPool(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::ProcessExecutor(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::Joblib(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::Cluster(b) => b.run_with(kernel, inputs, options),
-            AnyBackend::Dask(b) => b.run_with(kernel, inputs, options),
-        }
-    }
+/// The GPU as an [`AnyBackend`]: the adapter wgpu prefers, its shaders compiled.
+#[cfg(feature = "gpu")]
+fn open_gpu() -> Result<AnyBackend> {
+    Ok(AnyBackend::Gpu(Box::new(crate::gpu::Gpu::new()?)))
 }
 
-/// Where a task runs: one of the CPU backends, or the GPU — what `--backend` names on the command
-/// line.
-///
-/// The GPU is not a [`BackendKind`]: a backend maps any Rust closure over its workers, and a GPU
-/// runs only shaders, so it has its own functions (`squares_gpu`, `check_prime_gpu`,
-/// `simulate_gpu`, cargo feature `gpu`) that run parlab's WGSL ports of the kernels.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::workloads::{BackendKind, Target};
-///
-/// assert_eq!("gpu".parse::<Target>()?, Target::Gpu);
-/// assert_eq!("rayon".parse::<Target>()?, Target::Cpu(BackendKind::Rayon));
-/// assert_eq!(Target::ALL.len(), BackendKind::ALL.len() + 1);
-/// assert!("tpu".parse::<Target>().unwrap_err().to_string().contains("dask, gpu"));
-/// # Ok::<(), parlab::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// A CPU backend.
-    Cpu(BackendKind),
-    /// The GPU (cargo feature `gpu`; without it, running on it says how to rebuild).
-    Gpu,
-}
-
-impl Target {
-    /// Every backend, then the GPU.
-    pub const ALL: [Target; 10] = [
-        Target::Cpu(BackendKind::Sequential),
-        Target::Cpu(BackendKind::Threads),
-        Target::Cpu(BackendKind::Rayon),
-        Target::Cpu(BackendKind::ThreadExecutor),
-        Target::Cpu(BackendKind::ProcessPool),
-        Target::Cpu(BackendKind::ProcessExecutor),
-        Target::Cpu(BackendKind::Joblib),
-        Target::Cpu(BackendKind::Cluster),
-        Target::Cpu(BackendKind::Dask),
-        Target::Gpu,
-    ];
-
-    /// The name used on the command line: the backend's, or `"gpu"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Cpu(kind) => kind.name(),
-            Target::Gpu => "gpu",
-        }
-    }
-}
-
-/// Parses a [`Target`]'s [`name`](Target::name).
-impl std::str::FromStr for Target {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        crate::names::parse_name("backend", s, &Target::ALL, Target::name)
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
+/// Without the cargo feature `gpu`: what to turn on.
+#[cfg(not(feature = "gpu"))]
+fn open_gpu() -> Result<AnyBackend> {
+    Err(Error::Backend {
+        backend: "gpu",
+        message: "this parlab was built without the GPU backend; turn on its cargo feature `gpu` \
+                  (`features = [\"gpu\"]` in the `:dep` line or in Cargo.toml); it needs a Vulkan, Metal, DX12 or GL driver"
+            .into(),
+    })
 }

@@ -4,7 +4,9 @@
 //! executors ([`backends`](crate::backends), [`cluster`](crate::cluster),
 //! [`dask`](crate::dask)), and joins them: [`squares`] maps the squaring kernel over blocks of
 //! seeds, [`check_prime`] maps trial division over subintervals, [`simulate`] maps the gas over
-//! blocks of particles. [`BackendKind`] is the only place that knows every backend;
+//! blocks of particles; each runs on a [`Target`]: any backend, or the GPU (cargo feature `gpu`),
+//! which runs their WGSL ports instead. [`BackendKind`] is the only place that knows every
+//! backend, the GPU included;
 //! [`kernels`] are the tasks as [`Kernel`](crate::backends::Kernel)s, also compiled into the
 //! cluster's engines ([`engine_kernels`]), which [`Cluster::start`](crate::cluster::Cluster::start)
 //! and [`Cluster::builder`](crate::cluster::Cluster::builder), defined here, give forked engines.
@@ -28,15 +30,15 @@ mod kinds;
 mod primes;
 mod squares;
 mod student_step;
+mod target;
 
 pub use gas::{advance_on, simulate, GasRun};
-#[cfg(feature = "gpu")]
-pub use gpu::{check_prime_gpu, simulate_gpu, squares_gpu};
 pub use kernels::{engine_kernels, RandomSquare};
-pub use kinds::{AnyBackend, BackendKind, Target};
+pub use kinds::{AnyBackend, BackendKind};
 pub use primes::{check_prime, check_prime_with, IsPrimeWords, Method, PrimeAnswer};
 pub use squares::{squares, squares_io, squares_io_with, squares_with, Dots, SquaresRun};
 pub use student_step::{gas_paths_on, simulate_with_step, simulate_with_step_options};
+pub use target::Target;
 
 #[cfg(test)]
 mod test;

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::Target;
 use crate::backends::{Backend, MapOptions, TaskStream};
 use crate::tasks::primes::{small_verdict, TrialKernel};
 use crate::tasks::{is_prime_miller_rabin, subinterval_limits};
@@ -122,14 +123,15 @@ impl std::fmt::Display for IsPrimeWords<'_> {
     }
 }
 
-/// Tests `n` for primality on `backend` by trial division, split into one subinterval per
-/// worker: the module's `is_prime` on a pool.
+/// Tests `n` for primality on `target` by trial division, split into one subinterval per
+/// worker: the module's `is_prime` on a pool. The target is any backend, or the GPU (cargo
+/// feature `gpu`), which tests every candidate up to `sqrt(n)` in one shader dispatch.
 ///
 /// Every task stops early once a smaller factor is known, and the smallest factor is reported.
 ///
 /// # Errors
 ///
-/// `n == 0`, or a failure of the backend.
+/// `n == 0`, or a failure of the backend (or the GPU).
 ///
 /// # Examples
 ///
@@ -145,16 +147,17 @@ impl std::fmt::Display for IsPrimeWords<'_> {
 /// assert!(check_prime(&threads, 0).is_err());
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn check_prime<B: Backend + ?Sized>(backend: &B, n: u64) -> Result<PrimeAnswer> {
-    check_prime_with(backend, n, Method::Trial, &MapOptions::default())
+pub fn check_prime<T: Target + ?Sized>(target: &T, n: u64) -> Result<PrimeAnswer> {
+    check_prime_with(target, n, Method::Trial, &MapOptions::default())
 }
 
 /// [`check_prime`] with a [`Method`] and [`MapOptions`] (a task stream, progress reports per
-/// subinterval). Miller–Rabin runs on the calling thread: one test takes microseconds.
+/// subinterval). Miller–Rabin runs on the calling thread: one test takes microseconds. The GPU
+/// runs one dispatch: it records no task stream and reports no progress, and refuses a timeout.
 ///
 /// # Errors
 ///
-/// `n == 0`, or a failure of the backend.
+/// `n == 0`, or a failure of the backend (or the GPU).
 ///
 /// # Examples
 ///
@@ -169,8 +172,8 @@ pub fn check_prime<B: Backend + ?Sized>(backend: &B, n: u64) -> Result<PrimeAnsw
 /// assert!(fast.is_prime);
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn check_prime_with<B: Backend + ?Sized>(
-    backend: &B,
+pub fn check_prime_with<T: Target + ?Sized>(
+    target: &T,
     n: u64,
     method: Method,
     options: &MapOptions,
@@ -178,6 +181,16 @@ pub fn check_prime_with<B: Backend + ?Sized>(
     if n == 0 {
         return Err(crate::tasks::primes::zero_n());
     }
+    target.check_prime_on(n, method, options)
+}
+
+/// [`check_prime_with`] on a backend: the subintervals mapped with [`TrialKernel`].
+pub(super) fn on_backend<B: Backend + ?Sized>(
+    backend: &B,
+    n: u64,
+    method: Method,
+    options: &MapOptions,
+) -> Result<PrimeAnswer> {
     PrimeAnswer::decide(n, method, backend.name(), backend.workers(), || {
         let subs = subinterval_limits(n, backend.workers())?;
         let mapped = backend.run_with(&TrialKernel::new(), &subs, options)?;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::kernels::{RandomSquareIo, SquareBlocks};
+use super::Target;
 use crate::backends::{Backend, MapOptions, TaskStream};
 use crate::tasks::squares::blocks;
 use crate::{Error, Result};
@@ -91,7 +92,7 @@ impl std::fmt::Display for SquaresRun {
 }
 
 /// The seeds `range` as numpy's 32-bit seeds: `(start, count)`.
-pub(super) fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
+fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
     let start = u32::try_from(range.start).map_err(|_| {
         Error::invalid(
             "seed range",
@@ -108,14 +109,14 @@ pub(super) fn seed_range(range: &Range<u64>) -> Result<(u32, u64)> {
 }
 
 /// Bytes a map over `count` seeds holds per seed: the blocks' results, then their concatenation.
-pub(super) const BYTES_PER_SEED: u64 = 8;
+const BYTES_PER_SEED: u64 = 8;
 
 /// Bytes per seed of the one-task-per-seed I/O variant: the task, its result, and the backend's
 /// bookkeeping for one task (a thread executor's job, channel and future).
 const BYTES_PER_IO_TASK: u64 = 256;
 
 /// Fails with [`Error::TooLarge`] when `count` seeds at `per_seed` bytes would not fit in memory.
-pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
+fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
     crate::limits::check_memory(
         "squaring these seeds",
         count.saturating_mul(per_seed),
@@ -123,13 +124,14 @@ pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
     )
 }
 
-/// Squares the seeds in `seeds` on `backend`, in blocks of
+/// Squares the seeds in `seeds` on `target`, in blocks of
 /// [`BLOCK`](crate::tasks::squares::BLOCK) seeds: the module's
-/// `pool.map(random_square, range(1_000_000))`.
+/// `pool.map(random_square, range(1_000_000))`. The target is any backend, or the GPU (cargo
+/// feature `gpu`), which squares every seed in one shader dispatch, bit-identical.
 ///
 /// # Errors
 ///
-/// A seed range that runs past `u32::MAX`, or a failure of the backend.
+/// A seed range that runs past `u32::MAX`, or a failure of the backend (or the GPU).
 ///
 /// # Examples
 ///
@@ -142,11 +144,26 @@ pub(super) fn check_seed_memory(count: u64, per_seed: u64) -> Result<()> {
 /// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn squares<B: Backend + ?Sized>(backend: &B, seeds: Range<u64>) -> Result<SquaresRun> {
-    squares_with(backend, seeds, &MapOptions::default())
+///
+/// On the GPU (cargo feature `gpu`), the same numbers:
+///
+/// ```
+/// # #[cfg(feature = "gpu")] {
+/// use parlab::prelude::*;
+///
+/// let gpu = Gpu::new()?;
+/// let run = squares(&gpu, 0..1_000_000)?;
+/// assert_eq!(run.last5(), [81, 36, 1, 1, 1]);
+/// assert_eq!((run.backend, run.workers), ("gpu", 1));
+/// # }
+/// # Ok::<(), parlab::Error>(())
+/// ```
+pub fn squares<T: Target + ?Sized>(target: &T, seeds: Range<u64>) -> Result<SquaresRun> {
+    squares_with(target, seeds, &MapOptions::default())
 }
 
-/// [`squares`] with [`MapOptions`] (a task stream, progress reports per block).
+/// [`squares`] with [`MapOptions`] (a task stream, progress reports per block). The GPU runs
+/// one dispatch: it records no task stream and reports no progress, and refuses a timeout.
 ///
 /// # Errors
 ///
@@ -163,13 +180,23 @@ pub fn squares<B: Backend + ?Sized>(backend: &B, seeds: Range<u64>) -> Result<Sq
 /// assert_eq!(run.trace.map(|t| t.spans.len()), Some(7)); // 100_000 seeds in blocks of 2^14
 /// # Ok::<(), parlab::Error>(())
 /// ```
-pub fn squares_with<B: Backend + ?Sized>(
-    backend: &B,
+pub fn squares_with<T: Target + ?Sized>(
+    target: &T,
     seeds: Range<u64>,
     options: &MapOptions,
 ) -> Result<SquaresRun> {
     let (start, count) = seed_range(&seeds)?;
     check_seed_memory(count, BYTES_PER_SEED)?;
+    target.squares_on(start, count, options)
+}
+
+/// [`squares_with`] on a backend: the blocks mapped with [`SquareBlocks`].
+pub(super) fn on_backend<B: Backend + ?Sized>(
+    backend: &B,
+    start: u32,
+    count: u64,
+    options: &MapOptions,
+) -> Result<SquaresRun> {
     let blocks = blocks(start, count)?;
     let mapped = backend.run_with(&SquareBlocks, &blocks, options)?;
     Ok(SquaresRun {

@@ -5,7 +5,7 @@ use crate::Error;
 /// Backends that run closures; the cluster's engines run only their compiled kernels
 /// (tested in `tests/cluster.rs`).
 fn backends() -> Vec<AnyBackend> {
-    BackendKind::ALL
+    BackendKind::CPU
         .iter()
         .filter(|k| k.runs_closures())
         .map(|k| k.build(3).expect("backend starts"))
