@@ -45,6 +45,7 @@ mod plain;
 mod cpu;
 mod fork;
 mod fork_map;
+pub(crate) mod frame;
 mod future;
 mod job;
 mod joblib;
