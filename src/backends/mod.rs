@@ -43,6 +43,7 @@ use crate::Result;
 #[macro_use]
 mod plain;
 mod cpu;
+pub(crate) mod fifo;
 mod fork;
 mod fork_map;
 pub(crate) mod frame;
@@ -80,7 +81,7 @@ pub use process_pool::ProcessPool;
 pub(crate) use progress::Ticker;
 pub use progress::{Progress, ProgressUpdate};
 pub use rayon_pool::RayonPool;
-pub(crate) use runner::{catch, chunk_lengths, panic_message, run_task, Runner};
+pub(crate) use runner::{chunk_lengths, panic_message, run_task, Runner};
 pub use sequential::Sequential;
 pub use thread_executor::ThreadExecutor;
 pub use threads::Threads;
