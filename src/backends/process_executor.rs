@@ -52,9 +52,9 @@ fn complete_by(job: &mut Job, deadline: Option<std::time::Instant>) -> bool {
             }
         }
         let mut reader = &*stream;
-        let frame = frame::read_frame_bytes(&mut reader);
+        let sent = frame::read_frame_bytes(&mut reader);
         let ending = fork::reap(*pid);
-        *job = Job::Done(match frame {
+        *job = Job::Done(match sent {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) => Err(format!("worker process {pid} {ending}")),
             Err(e) => Err(format!("worker process {pid} {ending} ({e})")),
