@@ -13,7 +13,7 @@
 //!
 //! | layer | modules | what it holds | may import |
 //! |---|---|---|---|
-//! | 0. floor | `error` ([`Error`], `Result`), [`limits`], `display`, `names` | errors, how many workers and how much memory this machine allows, the display helpers (evcxr output, byte counts), the enum-name parser | nothing; `error` only `display`; `limits` only `error`; `limits` only `display`; `names` only `error` |
+//! | 0. floor | `error` ([`Error`], `Result`), [`limits`], `display` | errors, how many workers and how much memory this machine allows, the display helpers (evcxr output, byte counts, HTML text, the named enums' macro) | nothing; `error` only `display`; `limits` only `error`; `limits` only `display` |
 //! | 1. kernels | [`tasks`], [`gas`], [`numpy`] | the module's tasks, the gas physics and numpy's legacy generator: data in, data out | layer 0 only |
 //! | 2. executors | [`backends`], [`cluster`], [`dask`], `gpu` (feature `gpu`) | the [`Backend`](backends::Backend) trait and what implements it; they run *any* kernel and name none; `gpu`: a GPU device and its own WGSL shaders (a GPU runs no closures) | layer 0; `cluster`, `dask` and `gpu` also `backends`; never layer 1 |
 //! | 3. workloads | [`workloads`], [`table`], [`breakpoints`], `bench` (feature `cli`), `mpi` (feature `mpi`) | a kernel run on a backend; the one list of every backend ([`BackendKind`](workloads::BackendKind)) | layers 0–2; the others also `workloads` |
@@ -65,7 +65,6 @@
 mod display;
 mod error;
 pub mod limits;
-mod names;
 
 // 1. Kernels.
 pub mod gas;

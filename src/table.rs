@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::backends::{Backend, Sequential};
+use crate::display::html_escape;
 use crate::tasks::is_prime_miller_rabin;
 use crate::workloads::{check_prime, squares, BackendKind};
 use crate::{Error, Result};
@@ -164,7 +165,7 @@ impl Table {
         for r in &self.rows {
             s += &format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.2}x</td><td>{:.4}</td><td>{:.2}x</td></tr>",
-                r.backend, r.stands_for, r.workers, r.squares_per_million, r.squares_speedup,
+                html_escape(r.backend), html_escape(r.stands_for), r.workers, r.squares_per_million, r.squares_speedup,
                 r.prime_seconds, r.prime_speedup
             );
         }
@@ -306,6 +307,7 @@ impl BesideModule<'_> {
                 } else {
                     "right"
                 };
+                let cell = html_escape(cell);
                 s += &format!("<td style=\"text-align:{align}\">{cell}</td>");
             }
             s += "</tr>";

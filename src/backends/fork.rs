@@ -1,6 +1,6 @@
-//! The fork machinery shared by the process backends: forking workers that run a closure,
-//! length-prefixed postcard frames over a Unix socket pair, and reaping. (The per-worker
-//! "current task" slot that survives a worker's death is in `shared_slots`.)
+//! The fork machinery shared by the process backends: forking workers that run a closure and
+//! talk over a Unix socket pair (in the frames of [`frame`](super::frame)), and reaping. (The
+//! per-worker "current task" slot that survives a worker's death is in `shared_slots`.)
 //!
 //! # What is and is not safe after `fork`
 //!
@@ -51,8 +51,6 @@
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
-
-use serde::{de::DeserializeOwned, Serialize};
 
 use super::runner::catch;
 pub(crate) use super::watchdog::{wait_for, Wait};
@@ -306,33 +304,4 @@ pub(crate) fn readable(streams: &[&UnixStream], timeout_ms: i32) -> Vec<bool> {
         return vec![false; streams.len()];
     }
     fds.iter().map(|p| p.revents != 0).collect()
-}
-
-/// Writes one postcard frame: a little-endian `u32` length, then the bytes.
-pub(crate) fn write_frame<T: Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
-    let body = postcard::to_stdvec(value).map_err(io::Error::other)?;
-    let len = u32::try_from(body.len())
-        .map_err(|_| io::Error::other("a result frame over 4 GiB cannot be sent"))?;
-    let mut frame = Vec::with_capacity(4 + body.len());
-    frame.extend_from_slice(&len.to_le_bytes());
-    frame.extend_from_slice(&body);
-    out.write_all(&frame)
-}
-
-/// Reads one frame's bytes; `None` at a clean end of stream.
-pub(crate) fn read_frame_bytes(input: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
-    let mut len = [0u8; 4];
-    match input.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let mut body = vec![0; u32::from_le_bytes(len) as usize];
-    input.read_exact(&mut body)?;
-    Ok(Some(body))
-}
-
-/// Decodes a frame read by [`read_frame_bytes`].
-pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
-    postcard::from_bytes(bytes).map_err(io::Error::other)
 }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::fork;
+use super::frame::{self, FrameError};
 use super::shared_slots::SharedSlots;
 use super::{Job, MapOptions, Mapped, Runner, Span};
 use crate::{Error, Result};
@@ -230,11 +231,12 @@ fn drive<O: serde::de::DeserializeOwned>(
             fork::Wait::TimedOut => return Outcome::TimedOut,
             fork::Wait::Stuck(how) => return Outcome::Stuck(how),
         }
-        let bytes = match fork::read_frame_bytes(stream) {
+        let bytes = match frame::read_frame_bytes(stream) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Outcome::Died,
             // A killed worker ends its socket with an EOF, or a reset when it had unread data.
-            Err(e)
+            Err(FrameError::Truncated { .. }) => return Outcome::Died,
+            Err(FrameError::Io(e))
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
@@ -244,7 +246,7 @@ fn drive<O: serde::de::DeserializeOwned>(
             }
             Err(e) => return Outcome::Io(e.to_string()),
         };
-        match fork::decode::<Reply<O>>(&bytes) {
+        match frame::decode::<Reply<O>>(&bytes) {
             Ok(Reply::Done { results, times }) => {
                 runner.chunk_done(c * chunksize, results.len(), w, &times);
                 done.push(ChunkDone {
@@ -295,14 +297,14 @@ where
                         Error::TaskFailed { message, .. } => message,
                         other => other.to_string(),
                     };
-                    let _ = fork::write_frame(stream, &Reply::<J::Out>::Failed { task, message });
+                    let _ = frame::write_frame(stream, &Reply::<J::Out>::Failed { task, message });
                     return 1;
                 }
             }
         }
-        if let Err(e) = fork::write_frame(stream, &Reply::Done { results, times }) {
+        if let Err(e) = frame::write_frame(stream, &Reply::Done { results, times }) {
             let message = format!("could not send the results: {e}");
-            let _ = fork::write_frame(
+            let _ = frame::write_frame(
                 stream,
                 &Reply::<J::Out>::Failed {
                     task: first,

@@ -15,6 +15,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::fork;
 use super::fork_map::fork_map;
+use super::frame::{self, FrameError};
 use super::runner::catch;
 use super::{Future, Job as RunJob, MapOptions, Mapped};
 use crate::{Error, Result};
@@ -51,9 +52,9 @@ fn complete_by(job: &mut Job, deadline: Option<std::time::Instant>) -> bool {
             }
         }
         let mut reader = &*stream;
-        let frame = fork::read_frame_bytes(&mut reader);
+        let sent = frame::read_frame_bytes(&mut reader);
         let ending = fork::reap(*pid);
-        *job = Job::Done(match frame {
+        *job = Job::Done(match sent {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) => Err(format!("worker process {pid} {ending}")),
             Err(e) => Err(format!("worker process {pid} {ending} ({e})")),
@@ -97,7 +98,7 @@ pub struct ProcessExecutor {
 }
 
 /// How a process future turns its result frame back into a value (made where `R: Deserialize`).
-type Decode<R> = fn(&[u8]) -> std::io::Result<std::result::Result<R, String>>;
+type Decode<R> = fn(&[u8]) -> std::result::Result<std::result::Result<R, String>, FrameError>;
 
 /// The process side of a [`Future`]: the job's slot, its index and how to decode its value.
 pub(super) struct ProcessJob<R> {
@@ -233,11 +234,11 @@ impl ProcessExecutor {
         let mut children = fork::fork_children(1, |_, mut stream| {
             let Some(job) = job.take() else { return 3 };
             let out = catch(job);
-            match fork::write_frame(&mut stream, &out) {
+            match frame::write_frame(&mut stream, &out) {
                 Ok(()) => 0,
                 Err(e) => {
                     let message = format!("could not send the result: {e}");
-                    let _ = fork::write_frame(&mut stream, &Err::<R, _>(message));
+                    let _ = frame::write_frame(&mut stream, &Err::<R, _>(message));
                     2
                 }
             }
@@ -260,7 +261,7 @@ impl ProcessExecutor {
         Ok(Future::process(ProcessJob {
             slot,
             job: *submitted - 1,
-            decode: fork::decode::<std::result::Result<R, String>>,
+            decode: frame::decode::<std::result::Result<R, String>>,
         }))
     }
 }

@@ -1,15 +1,13 @@
 //! A fixed thread pool with futures: `concurrent.futures.ThreadPoolExecutor` in Rust.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::mpsc::channel;
+use std::sync::Arc;
 
-use super::runner::{catch, run_task};
+use super::fifo::FifoPool;
+use super::runner::run_task;
 use super::{Backend, Future, Job, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
-
-type Queued = Box<dyn FnOnce(usize) + Send>;
 
 const NAME: &str = "thread-executor";
 
@@ -32,8 +30,7 @@ const NAME: &str = "thread-executor";
 /// ```
 #[derive(Debug)]
 pub struct ThreadExecutor {
-    queue: Option<Sender<Queued>>,
-    threads: Vec<JoinHandle<()>>,
+    pool: FifoPool,
     submitted: AtomicUsize,
 }
 
@@ -55,34 +52,8 @@ impl ThreadExecutor {
     /// ```
     pub fn new(workers: usize) -> Result<Self> {
         crate::limits::check_workers(workers)?;
-        let (tx, rx) = channel::<Queued>();
-        let rx = Arc::new(Mutex::new(rx));
-        let threads = (0..workers)
-            .map(|w| {
-                let rx = Arc::clone(&rx);
-                std::thread::Builder::new()
-                    .name(format!("parlab-executor-{w}"))
-                    .spawn(move || loop {
-                        let job = match rx.lock() {
-                            Ok(guard) => guard.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            // Jobs catch their tasks' panics; anything else that panics (a
-                            // progress callback) loses that job's future, not the worker.
-                            Ok(job) => drop(catch(|| job(w))),
-                            Err(_) => return,
-                        }
-                    })
-                    .map_err(|e| Error::Backend {
-                        backend: "thread-executor",
-                        message: format!("could not start thread {w}: {e}"),
-                    })
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(ThreadExecutor {
-            queue: Some(tx),
-            threads,
+            pool: FifoPool::new(workers, NAME, "parlab-executor-")?,
             submitted: AtomicUsize::new(0),
         })
     }
@@ -121,27 +92,16 @@ impl ThreadExecutor {
         F: FnOnce(usize) -> Result<R> + Send + 'static,
     {
         let (tx, rx) = channel();
-        let job: Queued = Box::new(move |worker| {
+        // A job that panics outside its task (a progress callback) drops `tx` unsent, and the
+        // future says the job was lost.
+        self.pool.submit(Box::new(move |worker| {
             let _ = tx.send(job(worker));
-        });
-        if let Some(queue) = &self.queue {
-            // The receiver lives in the worker threads, which only stop when the queue closes.
-            let _ = queue.send(job);
-        }
+        }));
         Future::thread(task, rx)
     }
 }
 
-impl Drop for ThreadExecutor {
-    fn drop(&mut self) {
-        self.queue.take();
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
-    }
-}
-
-backend_impl!(ThreadExecutor, NAME, |s| s.threads.len());
+backend_impl!(ThreadExecutor, NAME, |s| s.pool.workers());
 
 plain_maps!(ThreadExecutor, "ThreadExecutor::new(2)?", in_process);
 

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::backends::{Backend, Sequential};
+use crate::display::html_escape;
 use crate::tasks::subinterval_limits;
 use crate::workloads::check_prime;
 use crate::workloads::kernels::ModuleScan;
@@ -101,13 +102,6 @@ impl Feedback {
         let text = html_escape(&self.to_string()).replace('\n', "<br>");
         format!("<div style=\"border-left: 4px solid {colour}; padding-left: 8px\">{text}</div>")
     }
-}
-
-/// `text` with `&`, `<` and `>` escaped for HTML.
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 const WHY: &str = "No. The sequential loop stops as soon as it reaches the factor, which lies \
@@ -278,7 +272,7 @@ impl std::fmt::Display for Experiment {
             writeln!(
                 f,
                 "{:<55} {:>10.3} ms   factor {factor}",
-                r.version,
+                html_escape(&r.version),
                 r.seconds * 1e3
             )?;
         }

@@ -1,8 +1,9 @@
 //! Breakpoint 1 in a notebook: one prompt, asked again while the answer cannot be graded, and
 //! the verdict shown beside the measured experiment.
 
-use super::{html_escape, Breakpoint1, Experiment, Feedback};
+use super::{Breakpoint1, Experiment, Feedback};
 use crate::backends::Backend;
+use crate::display::html_escape;
 use crate::Result;
 
 /// The notebook's prompt. evcxr cuts a prompt at its first `:`, so this one has none.

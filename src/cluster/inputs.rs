@@ -47,7 +47,7 @@ impl<I: Serialize + Sync> Tasks for Inputs<'_, I> {
     }
 
     fn encode(&self, task: usize) -> std::io::Result<Vec<u8>> {
-        encode(&self.items[task])
+        Ok(encode(&self.items[task])?)
     }
 
     fn describe(&self, task: usize) -> String {

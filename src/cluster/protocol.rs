@@ -1,23 +1,21 @@
 //! The wire protocol between a cluster and its engines.
 //!
-//! Every message is one frame: a little-endian `u32` byte count, then the message in
-//! [postcard](https://docs.rs/postcard) (a compact serde format). Task inputs and outputs travel
-//! as postcard bytes inside the messages, so the engine can pick the kernel before decoding.
+//! Every message is one frame of the process backends' codec (`backends::frame`): a
+//! little-endian `u32` byte count, then the message in [postcard](https://docs.rs/postcard) (a
+//! compact serde format), at most 1 GiB. Task inputs and outputs travel as postcard bytes inside
+//! the messages, so the engine can pick the kernel before decoding.
 //!
 //! An engine starts by sending [`Reply::Hello`] with its kernel table; then it answers each
 //! request in the order received: a [`Request::Task`] with one [`Reply::Done`] or
 //! [`Reply::Failed`], a [`Request::Define`] with [`Reply::Defined`] or [`Reply::Refused`]. It exits
 //! when its request pipe reaches end of file.
 
-use std::io::{self, Read, Write};
+use serde::{Deserialize, Serialize};
 
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+pub(crate) use crate::backends::frame::{decode, encode, read_frame, write_frame};
 
 /// Version of this protocol; an engine built from another version is refused at start.
 pub const PROTOCOL: u32 = 2;
-
-/// Largest frame accepted (1 GiB): a corrupt length fails cleanly instead of allocating wildly.
-const MAX_FRAME: usize = 1 << 30;
 
 /// What the engines know about one of their kernels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,45 +115,6 @@ pub enum Reply {
         /// What happened.
         message: String,
     },
-}
-
-/// Encodes `value` with postcard.
-pub fn encode<T: Serialize + ?Sized>(value: &T) -> io::Result<Vec<u8>> {
-    postcard::to_stdvec(value).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-}
-
-/// Decodes a postcard value.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
-    postcard::from_bytes(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-}
-
-/// Writes one frame holding `message` (the caller flushes).
-pub fn write_frame<T: Serialize>(w: &mut impl Write, message: &T) -> io::Result<()> {
-    let body = encode(message)?;
-    let len = u32::try_from(body.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))?;
-    w.write_all(&len.to_le_bytes())?;
-    w.write_all(&body)
-}
-
-/// Reads one frame; `Ok(None)` at a clean end of file before the frame.
-pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read) -> io::Result<Option<T>> {
-    let mut len = [0; 4];
-    match r.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = u32::from_le_bytes(len) as usize;
-    if len > MAX_FRAME {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("frame of {len} bytes"),
-        ));
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body)?;
-    decode(&body).map(Some)
 }
 
 /// Nanoseconds on `CLOCK_MONOTONIC`, which every process of the machine shares (unlike

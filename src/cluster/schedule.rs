@@ -288,7 +288,7 @@ fn writer(
             let id = task as u64;
             write_frame(stdin, &Request::Task { id, kernel, input })
         });
-        if sent.and_then(|()| stdin.flush()).is_err() {
+        if sent.is_err() || stdin.flush().is_err() {
             // The engine is gone; its reader sees the end of its stdout and requeues the tasks.
             return;
         }

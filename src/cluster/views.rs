@@ -187,7 +187,7 @@ fn define(
             function,
         },
     )
-    .and_then(|()| std::io::Write::flush(&mut engine.stdin));
+    .and_then(|()| Ok(std::io::Write::flush(&mut engine.stdin)?));
     match sent.and_then(|()| read_frame::<Reply>(&mut engine.stdout)) {
         Ok(Some(Reply::Defined { slot })) => {
             engine.functions.insert(shipped, slot);

@@ -5,8 +5,8 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
 use super::delayed::{Node, Value};
-use super::pool::Submitter;
 use super::Client;
+use crate::backends::fifo::Submitter;
 use crate::backends::{run_task, Span};
 use crate::{Error, Result};
 

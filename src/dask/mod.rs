@@ -22,10 +22,9 @@ use crate::{Error, Result};
 mod bag;
 mod compute;
 mod delayed;
-mod pool;
 mod summary;
 
-use pool::{Pool, Submitter};
+use crate::backends::fifo::{FifoPool, Submitter};
 
 pub use bag::Bag;
 pub use delayed::{Delayed, Graph};
@@ -46,7 +45,7 @@ pub use summary::Summary;
 /// ```
 #[derive(Debug)]
 pub struct Client {
-    pool: Pool,
+    pool: FifoPool,
     workers: usize,
     dashboard: Option<String>,
 }
@@ -104,7 +103,7 @@ impl Client {
     /// [`Error::ZeroWorkers`] for zero workers, [`Error::Backend`] when threads cannot start.
     pub fn new(workers: usize) -> Result<Self> {
         crate::limits::check_workers(workers)?;
-        let pool = Pool::new(workers)?;
+        let pool = FifoPool::new(workers, "dask", "parlab-dask-")?;
         Ok(Client {
             pool,
             workers,

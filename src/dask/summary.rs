@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::Client;
+use crate::display::html_escape;
 use crate::limits::{human_bytes, total_memory};
 
 /// What a notebook cell holding `client` as its last expression shows, like dask's `Client`
@@ -117,7 +118,7 @@ impl Summary {
     pub fn to_html(&self) -> String {
         let dashboard = match &self.dashboard {
             Some(url) => {
-                let url = escape(url);
+                let url = html_escape(url);
                 format!("<a href=\"{url}\" target=\"_blank\">{url}</a>")
             }
             None => NOT_STARTED.replace(
@@ -180,14 +181,6 @@ impl std::fmt::Display for Summary {
             self.dashboard.as_deref().unwrap_or(NOT_STARTED)
         )
     }
-}
-
-/// `s` with HTML's special characters escaped.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

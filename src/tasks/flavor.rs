@@ -5,34 +5,52 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// An implementation of the task kernels ([`squares_into_flavor`](super::squares::squares_into_flavor),
-/// [`smallest_factor_flavor`](super::primes::smallest_factor_flavor)). All flavors give bit-identical
-/// results; they differ only in speed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Flavor {
-    /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
-    Scalar,
-    /// Plain Rust over batches of lanes that the compiler vectorizes for the build target (SSE2
-    /// on x86-64, NEON on aarch64); the primes use a 2·3·5·7 wheel with integer `%`.
-    Portable,
-    /// AVX2 (and FMA for the primes: 4 f64 lanes over a 2·3·5 wheel), selected at run time on CPUs
-    /// that have it.
-    Avx2,
-    /// AVX-512 F (16 u32 lanes for the squares, 8 f64 lanes and a 2·3·5·7 wheel for the primes),
-    /// selected at run time on CPUs that have it.
-    Avx512,
+crate::display::named_enum! {
+    /// An implementation of the task kernels
+    /// ([`squares_into_flavor`](super::squares::squares_into_flavor),
+    /// [`smallest_factor_flavor`](super::primes::smallest_factor_flavor)). All flavors give
+    /// bit-identical results; they differ only in speed.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Flavor {
+        /// The reference: one seed at a time through `rand_mt`, one `%` per odd candidate.
+        Scalar => "scalar",
+        /// Plain Rust over batches of lanes that the compiler vectorizes for the build target
+        /// (SSE2 on x86-64, NEON on aarch64); the primes use a 2·3·5·7 wheel with integer `%`.
+        Portable => "portable",
+        /// AVX2 (and FMA for the primes: 4 f64 lanes over a 2·3·5 wheel), selected at run time on
+        /// CPUs that have it.
+        Avx2 => "avx2",
+        /// AVX-512 F (16 u32 lanes for the squares, 8 f64 lanes and a 2·3·5·7 wheel for the
+        /// primes), selected at run time on CPUs that have it.
+        Avx512 => "avx512",
+    }
+    /// Every flavor, slowest first.
+    const ALL;
+    /// The name used on the command line and in JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(parlab::tasks::Flavor::Avx2.name(), "avx2");
+    /// assert_eq!(parlab::tasks::Flavor::Avx512.name(), "avx512");
+    /// ```
+    fn name;
+    /// Parses a flavor's [`name`](Flavor::name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::tasks::Flavor;
+    ///
+    /// assert_eq!("portable".parse::<Flavor>()?, Flavor::Portable);
+    /// assert!("avx9".parse::<Flavor>().is_err());
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    impl FromStr<Err = Error> for "flavor";
 }
 
 impl Flavor {
-    /// Every flavor, slowest first.
-    pub const ALL: [Flavor; 4] = [
-        Flavor::Scalar,
-        Flavor::Portable,
-        Flavor::Avx2,
-        Flavor::Avx512,
-    ];
-
     /// The fastest flavor this CPU runs: [`Flavor::Avx512`] where AVX-512 F is present, else
     /// [`Flavor::Avx2`] where AVX2 and FMA are present, [`Flavor::Portable`] elsewhere.
     ///
@@ -87,23 +105,6 @@ impl Flavor {
             .collect()
     }
 
-    /// The name used on the command line and in JSON.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(parlab::tasks::Flavor::Avx2.name(), "avx2");
-    /// assert_eq!(parlab::tasks::Flavor::Avx512.name(), "avx512");
-    /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavor::Scalar => "scalar",
-            Flavor::Portable => "portable",
-            Flavor::Avx2 => "avx2",
-            Flavor::Avx512 => "avx512",
-        }
-    }
-
     /// `Ok(self)` when the CPU runs this flavor, an error naming the missing feature otherwise.
     pub(crate) fn check(self) -> Result<Flavor> {
         if self.is_available() {
@@ -121,31 +122,6 @@ impl Flavor {
                 Flavor::best().name()
             ),
         ))
-    }
-}
-
-/// Parses a flavor's [`name`](Flavor::name).
-///
-/// # Examples
-///
-/// ```
-/// use parlab::tasks::Flavor;
-///
-/// assert_eq!("portable".parse::<Flavor>()?, Flavor::Portable);
-/// assert!("avx9".parse::<Flavor>().is_err());
-/// # Ok::<(), parlab::Error>(())
-/// ```
-impl std::str::FromStr for Flavor {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        crate::names::parse_name("flavor", s, &Flavor::ALL, Flavor::name)
-    }
-}
-
-impl std::fmt::Display for Flavor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -12,51 +12,64 @@ use crate::dask::Dask;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-/// Every backend parlab has, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BackendKind {
-    /// A plain loop on the calling thread.
-    Sequential,
-    /// std scoped threads, one contiguous chunk of inputs per worker.
-    Threads,
-    /// A rayon work-stealing pool.
-    Rayon,
-    /// A fixed thread pool with submit/handle, like `concurrent.futures.ThreadPoolExecutor`.
-    ThreadExecutor,
-    /// Forked worker processes pulling chunks of inputs, like `multiprocess.Pool.map`.
-    ProcessPool,
-    /// Forked processes with submit/handle, like `concurrent.futures.ProcessPoolExecutor`.
-    ProcessExecutor,
-    /// `joblib.Parallel`: the process pool (or thread pool) with joblib's progress lines.
-    Joblib,
-    /// Long-lived engine processes, load-balanced, like `ipyparallel` (see [`crate::cluster`]).
-    Cluster,
-    /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
-    /// [`crate::dask`]).
-    Dask,
-    /// The GPU (cargo feature `gpu`): parlab's WGSL shaders through wgpu, the workloads'
-    /// [`Target`](super::Target) and no mapper of kernels (see `parlab::gpu`). Without the
-    /// feature it is still named here; [`build`](BackendKind::build) says how to turn it on.
-    Gpu,
+crate::display::named_enum! {
+    /// Every backend parlab has, by name.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum BackendKind {
+        /// A plain loop on the calling thread.
+        Sequential => "sequential",
+        /// std scoped threads, one contiguous chunk of inputs per worker.
+        Threads => "threads",
+        /// A rayon work-stealing pool.
+        Rayon => "rayon",
+        /// A fixed thread pool with submit/handle, like `concurrent.futures.ThreadPoolExecutor`.
+        ThreadExecutor => "thread-executor",
+        /// Forked worker processes pulling chunks of inputs, like `multiprocess.Pool.map`.
+        ProcessPool => "process-pool",
+        /// Forked processes with submit/handle, like `concurrent.futures.ProcessPoolExecutor`.
+        ProcessExecutor => "process-executor",
+        /// `joblib.Parallel`: the process pool (or thread pool) with joblib's progress lines.
+        Joblib => "joblib",
+        /// Long-lived engine processes, load-balanced, like `ipyparallel` (see [`crate::cluster`]).
+        Cluster => "cluster",
+        /// A task graph on a worker pool, one partition per worker, like `dask.bag` (see
+        /// [`crate::dask`]).
+        Dask => "dask",
+        /// The GPU (cargo feature `gpu`): parlab's WGSL shaders through wgpu, the workloads'
+        /// [`Target`](super::Target) and no mapper of kernels (see `parlab::gpu`). Without the
+        /// feature it is still named here; [`build`](BackendKind::build) says how to turn it on.
+        Gpu => "gpu",
+    }
+    /// Every backend, in the order of the summary table, then the GPU: every name that
+    /// [`FromStr`](std::str::FromStr) parses.
+    const ALL;
+    /// The name used on the command line and in JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(parlab::workloads::BackendKind::ThreadExecutor.name(), "thread-executor");
+    /// ```
+    fn name;
+    /// Parses a backend's [`name`](BackendKind::name), as the command line spells it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use parlab::workloads::BackendKind;
+    ///
+    /// assert_eq!("process-pool".parse::<BackendKind>()?, BackendKind::ProcessPool);
+    /// assert_eq!("gpu".parse::<BackendKind>()?, BackendKind::Gpu); // with or without the feature
+    /// let err = "tpu".parse::<BackendKind>().unwrap_err();
+    /// assert!(err.to_string().contains("sequential, threads, rayon"));
+    /// assert!(err.to_string().contains("dask, gpu"));
+    /// # Ok::<(), parlab::Error>(())
+    /// ```
+    impl FromStr<Err = Error> for "backend";
 }
 
 impl BackendKind {
-    /// Every backend, in the order of the summary table, then the GPU: every name that
-    /// [`FromStr`](std::str::FromStr) parses.
-    pub const ALL: [BackendKind; 10] = [
-        BackendKind::Sequential,
-        BackendKind::Threads,
-        BackendKind::Rayon,
-        BackendKind::ThreadExecutor,
-        BackendKind::ProcessPool,
-        BackendKind::ProcessExecutor,
-        BackendKind::Joblib,
-        BackendKind::Cluster,
-        BackendKind::Dask,
-        BackendKind::Gpu,
-    ];
-
     /// The nine CPU backends, every kind but the GPU, in order: the rows of the summary table
     /// (`table::measure`) and the backends `parlab bench` times.
     ///
@@ -79,28 +92,6 @@ impl BackendKind {
         BackendKind::Cluster,
         BackendKind::Dask,
     ];
-
-    /// The name used on the command line and in JSON.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(parlab::workloads::BackendKind::ThreadExecutor.name(), "thread-executor");
-    /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendKind::Sequential => "sequential",
-            BackendKind::Threads => "threads",
-            BackendKind::Rayon => "rayon",
-            BackendKind::ThreadExecutor => "thread-executor",
-            BackendKind::ProcessPool => "process-pool",
-            BackendKind::ProcessExecutor => "process-executor",
-            BackendKind::Joblib => "joblib",
-            BackendKind::Cluster => "cluster",
-            BackendKind::Dask => "dask",
-            BackendKind::Gpu => "gpu",
-        }
-    }
 
     /// The Python library (and call) of the module this backend stands in for.
     pub fn stands_for(self) -> &'static str {
@@ -195,34 +186,6 @@ impl BackendKind {
     pub fn build(self, workers: usize) -> Result<AnyBackend> {
         crate::limits::check_workers(workers)?;
         AnyBackend::start(self, workers)
-    }
-}
-
-/// Parses a backend's [`name`](BackendKind::name), as the command line spells it.
-///
-/// # Examples
-///
-/// ```
-/// use parlab::workloads::BackendKind;
-///
-/// assert_eq!("process-pool".parse::<BackendKind>()?, BackendKind::ProcessPool);
-/// assert_eq!("gpu".parse::<BackendKind>()?, BackendKind::Gpu); // with or without the feature
-/// let err = "tpu".parse::<BackendKind>().unwrap_err();
-/// assert!(err.to_string().contains("sequential, threads, rayon"));
-/// assert!(err.to_string().contains("dask, gpu"));
-/// # Ok::<(), parlab::Error>(())
-/// ```
-impl std::str::FromStr for BackendKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        crate::names::parse_name("backend", s, &BackendKind::ALL, BackendKind::name)
-    }
-}
-
-impl std::fmt::Display for BackendKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -10,20 +10,18 @@ use crate::tasks::primes::{small_verdict, TrialKernel};
 use crate::tasks::{is_prime_miller_rabin, subinterval_limits};
 use crate::{Error, Result};
 
-/// Which primality algorithm to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    /// Trial division by odd candidates, split into subintervals across the workers.
-    Trial,
-    /// Deterministic Miller–Rabin (exact for every `u64`, no factor reported).
-    MillerRabin,
-}
-
-impl Method {
+crate::display::named_enum! {
+    /// Which primality algorithm to use.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Method {
+        /// Trial division by odd candidates, split into subintervals across the workers.
+        Trial => "trial",
+        /// Deterministic Miller–Rabin (exact for every `u64`, no factor reported).
+        MillerRabin => "miller-rabin",
+    }
     /// Both methods.
-    pub const ALL: [Method; 2] = [Method::Trial, Method::MillerRabin];
-
+    const ALL;
     /// The name used on the command line and in JSON.
     ///
     /// # Examples
@@ -31,21 +29,9 @@ impl Method {
     /// ```
     /// assert_eq!(parlab::workloads::Method::MillerRabin.name(), "miller-rabin");
     /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Trial => "trial",
-            Method::MillerRabin => "miller-rabin",
-        }
-    }
-}
-
-/// Parses a method's [`name`](Method::name).
-impl std::str::FromStr for Method {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        crate::names::parse_name("method", s, &Method::ALL, Method::name)
-    }
+    fn name;
+    /// Parses a method's [`name`](Method::name).
+    impl FromStr<Err = Error> for "method";
 }
 
 /// A primality verdict, with the smallest factor when trial division finds one.

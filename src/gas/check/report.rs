@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::display::html_escape;
+
 /// One check of a [`Report`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Check {
@@ -110,22 +112,15 @@ impl Report {
             html += &format!(
                 "<tr><td style=\"text-align: left; white-space: nowrap\" title=\"{}\">{}</td>\
                  <td style=\"color: {colour}\"><b>{result}</b></td><td>{}</td><td style=\"text-align: left\">{}</td></tr>",
-                escape(c.what),
+                html_escape(c.what),
                 c.name,
                 c.cases,
-                escape(failure)
+                html_escape(failure)
             );
         }
         html += "</table>";
         crate::display::evcxr("text/html", &html);
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 impl std::fmt::Display for Report {
