@@ -15,7 +15,9 @@ cell fails. Wall times on a shared machine move with its load, so each cell's CP
 (the kernel process and the compilers it waited for, from /proc on Linux) are shown beside them.
 
 --floor also times what evcxr itself costs here, whatever the library: `:dep` of a crate with
-no dependencies, a one-line cell and the same 10-line function cell.
+no dependencies, a one-line cell and the same 10-line function cell; then the same with a crate
+that has parlab's dependencies (with the notebooks' features) and no code of its own, the floor
+under any `:dep parlab` cell.
 
 Usage: notebook_timings.py [--kernel NAME] [--label TEXT] [--order sorted|reverse|shuffle]
                            [--no-warm-up] [--floor] [--baseline OLD.json] [NOTEBOOK ...]
@@ -25,6 +27,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import time
 from pathlib import Path
 
@@ -42,7 +45,7 @@ ALWAYS_SLOW = ["Execution time =", "std::thread::sleep", "CpuMonitor", "ask_in_n
 SLOW = {
     "00-introduction.ipynb": ["Method::Trial", "check_prime("],
     "01-multiprocess.ipynb": ["check_prime(", "experiment("],
-    "02-concurrent-futures.ipynb": ["squares_io(", "check_prime("],
+    "02-concurrent-futures.ipynb": ["squares_io(", "check_prime(", "0..1_000_000"],
     "03-joblib.ipynb": ["check_prime("],
     "04-ipyparallel.ipynb": ["Cluster::start", "check_prime("],
     "05-dask.ipynb": ["check_prime("],
@@ -212,6 +215,49 @@ def floor(kernel, timeout):
     return summary("evcxr floor (no library)", started, rows)
 
 
+def floor_deps(kernel, timeout):
+    """What evcxr costs here with parlab's dependencies and none of parlab's code: a crate that
+    depends on what a notebook's parlab depends on (its non-optional dependencies, with the same
+    features) and re-exports them all, loaded and used the way a notebook's `:dep` cell loads
+    parlab. The `:dep` goal cannot be met below this figure without fewer dependencies."""
+    meta = json.loads(
+        subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+    )
+    parlab = next(p for p in meta["packages"] if p["name"] == "parlab")
+    deps = [d for d in parlab["dependencies"] if d["kind"] is None and not d["optional"]]
+    lines = []
+    for d in deps:
+        features = ", ".join(json.dumps(f) for f in d["features"])
+        lines.append(
+            f'{d["name"]} = {{ version = {json.dumps(d["req"])}, default-features = '
+            f'{str(d["uses_default_features"]).lower()}, features = [{features}] }}'
+        )
+    crate = OUT / "evcxr-floor-deps"
+    (crate / "src").mkdir(parents=True, exist_ok=True)
+    (crate / "Cargo.toml").write_text(
+        '[package]\nname = "floor_deps"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        + "\n".join(lines) + "\n"
+    )
+    (crate / "src" / "lib.rs").write_text(
+        "#![allow(ambiguous_glob_reexports, unused_imports)]\n"
+        + "".join(f"pub use {d['name'].replace('-', '_')}::*;\n" for d in deps)
+        + "pub fn one() -> usize {\n    1\n}\n"
+    )
+    cells = [
+        (0, f':dep floor_deps = {{ path = "{crate}" }}\nuse floor_deps::*;\nlet x = floor_deps::one();', True, False),
+        (1, 'println!("{x}");', False, False),
+        (2, "let y = x + 1;", False, False),
+        (3, 'println!("{y}");', False, False),
+        ("fn", FN_CELL.format(n=1), False, False),
+    ]
+    run_cells(cells, kernel, NOTEBOOKS, timeout)
+    started, rows = run_cells(cells, kernel, NOTEBOOKS, timeout)
+    return summary("evcxr floor (parlab's dependencies, no parlab)", started, rows)
+
+
 def concurrent_check(kernel, timeout):
     """Two kernels at once, as two notebooks open side by side: both must build and run parlab,
     each in a build folder of its own. Returns the two folders."""
@@ -366,6 +412,7 @@ def main():
         results.append(r)
     if args.floor:
         results.append(floor(args.kernel, args.timeout))
+        results.append(floor_deps(args.kernel, args.timeout))
     baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else None
     text = markdown(results, args.label, baseline)
     stem = Path(args.out)

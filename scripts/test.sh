@@ -45,6 +45,9 @@ step "dashboard in headless chromium (scripts/browser)" bash scripts/browser/das
 # a compile error, a panic or a missing expected output fails the run.
 export PATH="$HOME/.cargo/bin:$PATH"
 step "exercise editions in sync (scripts/exercise_editions.py --check)" python3 scripts/exercise_editions.py --check
+# What evcxr's rust-analyzer loads at a `:dep parlab` cell: the kernel's settings keep statrs'
+# never-enabled nalgebra (and four copies of glam) out of it (notebooks/kernel/stubs/).
+step "notebook kernel's dependency graph (scripts/kernel_graph.py)" python3 scripts/kernel_graph.py
 step "notebooks (evcxr, headless)" "${PARLAB_VENV:-.venv}/bin/python" scripts/run_notebooks.py
 # Seconds per cell in the kernel JupyterLab starts, after a warm-up notebook, with a 10-line
 # function cell added to each notebook and evcxr's own floor (no library): a benchmark that prints
