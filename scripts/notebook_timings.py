@@ -193,26 +193,35 @@ def warm_up(kernel, timeout):
     return rows
 
 
-def floor(kernel, timeout):
-    """What evcxr costs here whatever the library: `:dep` of a crate with no dependencies (made
-    under target/), a one-line cell, the 10-line function cell; the first run builds, the
-    second is timed."""
-    crate = OUT / "evcxr-floor"
+def time_floor(kernel, timeout, label, name, dependencies, lib_rs, first_lines, number):
+    """Times a crate `name` made under target/ (its `[dependencies]` lines and lib.rs given),
+    loaded by a `:dep` cell that also runs `first_lines`, then three one-line cells and the
+    10-line function cell; the first run builds, the second is timed."""
+    crate = OUT / f"evcxr-{name}"
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
-        '[package]\nname = "floor"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        + "".join(line + "\n" for line in dependencies)
     )
-    (crate / "src" / "lib.rs").write_text("pub fn one() -> u32 {\n    1\n}\n")
+    (crate / "src" / "lib.rs").write_text(lib_rs + "pub fn one() -> usize {\n    1\n}\n")
     cells = [
-        (0, f':dep floor = {{ path = "{crate}" }}\nlet x = floor::one();', True, False),
+        (0, f':dep {name} = {{ path = "{crate}" }}\n{first_lines}', True, False),
         (1, 'println!("{x}");', False, False),
         (2, "let y = x + 1;", False, False),
         (3, 'println!("{y}");', False, False),
-        ("fn", FN_CELL.format(n=0), False, False),
+        ("fn", FN_CELL.format(n=number), False, False),
     ]
     run_cells(cells, kernel, NOTEBOOKS, timeout)
     started, rows = run_cells(cells, kernel, NOTEBOOKS, timeout)
-    return summary("evcxr floor (no library)", started, rows)
+    return summary(label, started, rows)
+
+
+def floor(kernel, timeout):
+    """What evcxr costs here whatever the library: `:dep` of a crate with no dependencies, a
+    one-line cell, the 10-line function cell."""
+    return time_floor(
+        kernel, timeout, "evcxr floor (no library)", "floor", [], "", "let x = floor::one();", 0
+    )
 
 
 def floor_deps(kernel, timeout):
@@ -228,34 +237,19 @@ def floor_deps(kernel, timeout):
     )
     parlab = next(p for p in meta["packages"] if p["name"] == "parlab")
     deps = [d for d in parlab["dependencies"] if d["kind"] is None and not d["optional"]]
-    lines = []
-    for d in deps:
-        features = ", ".join(json.dumps(f) for f in d["features"])
-        lines.append(
-            f'{d["name"]} = {{ version = {json.dumps(d["req"])}, default-features = '
-            f'{str(d["uses_default_features"]).lower()}, features = [{features}] }}'
-        )
-    crate = OUT / "evcxr-floor-deps"
-    (crate / "src").mkdir(parents=True, exist_ok=True)
-    (crate / "Cargo.toml").write_text(
-        '[package]\nname = "floor_deps"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-        + "\n".join(lines) + "\n"
-    )
-    (crate / "src" / "lib.rs").write_text(
-        "#![allow(ambiguous_glob_reexports, unused_imports)]\n"
-        + "".join(f"pub use {d['name'].replace('-', '_')}::*;\n" for d in deps)
-        + "pub fn one() -> usize {\n    1\n}\n"
-    )
-    cells = [
-        (0, f':dep floor_deps = {{ path = "{crate}" }}\nuse floor_deps::*;\nlet x = floor_deps::one();', True, False),
-        (1, 'println!("{x}");', False, False),
-        (2, "let y = x + 1;", False, False),
-        (3, 'println!("{y}");', False, False),
-        ("fn", FN_CELL.format(n=1), False, False),
+    lines = [
+        f'{d["name"]} = {{ version = {json.dumps(d["req"])}, default-features = '
+        f'{str(d["uses_default_features"]).lower()}, features = '
+        f'[{", ".join(json.dumps(f) for f in d["features"])}] }}'
+        for d in deps
     ]
-    run_cells(cells, kernel, NOTEBOOKS, timeout)
-    started, rows = run_cells(cells, kernel, NOTEBOOKS, timeout)
-    return summary("evcxr floor (parlab's dependencies, no parlab)", started, rows)
+    lib_rs = "#![allow(ambiguous_glob_reexports, unused_imports)]\n" + "".join(
+        f"pub use {d['name'].replace('-', '_')}::*;\n" for d in deps
+    )
+    return time_floor(
+        kernel, timeout, "evcxr floor (parlab's dependencies, no parlab)", "floor_deps", lines,
+        lib_rs, "use floor_deps::*;\nlet x = floor_deps::one();", 1,
+    )
 
 
 def concurrent_check(kernel, timeout):

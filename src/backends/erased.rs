@@ -20,8 +20,61 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::Job;
+use super::{Backend, Job, MapOptions, Mapped};
 use crate::{Error, Result};
+
+/// A backend's one compiled map of erased jobs (`O`: `()` in process, `Vec<u8>` across
+/// processes), written by `plain_maps!`; not generic, so compiled once, inside parlab.
+pub(crate) trait MapErased<O> {
+    /// Runs tasks `0..n` of `job`.
+    fn map_erased(&self, job: &Erased<O>, n: usize, options: &MapOptions) -> Result<Mapped<O>>;
+}
+
+/// The in-process backends' `map_with`: `f` over `inputs`, the outputs through their slots.
+pub(crate) fn in_process<B, F, I, O>(
+    backend: &B,
+    f: F,
+    inputs: Vec<I>,
+    options: &MapOptions,
+) -> Result<Mapped<O>>
+where
+    B: Backend + MapErased<()>,
+    F: Fn(I) -> O + Send + Sync + 'static,
+    I: Clone + Send + Sync + 'static,
+    O: Send + 'static,
+{
+    let n = inputs.len();
+    let (job, outputs) = into_slots(f, inputs);
+    let mapped = backend.map_erased(&job, n, options)?;
+    Ok(Mapped {
+        results: outputs.take(backend.name())?,
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
+
+/// The process backends' `map_with`: `f` over `inputs`, each output encoded in its worker.
+pub(crate) fn processes<B, F, I, O>(
+    backend: &B,
+    f: F,
+    inputs: Vec<I>,
+    options: &MapOptions,
+) -> Result<Mapped<O>>
+where
+    B: Backend + MapErased<Vec<u8>>,
+    F: Fn(I) -> O + Send + Sync + 'static,
+    I: Clone + Send + Sync + 'static,
+    O: Serialize + DeserializeOwned + 'static,
+{
+    let n = inputs.len();
+    let job = into_bytes(f, inputs);
+    let mapped = backend.map_erased(&job, n, options)?;
+    Ok(Mapped {
+        results: decode_all(backend.name(), mapped.results)?,
+        seconds: mapped.seconds,
+        trace: mapped.trace,
+    })
+}
 
 /// A task of an erased map: its index in, `O` out; `O` is `()` (the output went to its slot)
 /// or `Vec<u8>` (the encoded output), never the mapped function's own type.
@@ -83,7 +136,7 @@ impl<O> Outputs<O> {
 }
 
 /// `f` over `inputs` for an in-process backend: the job and the slots its tasks fill.
-pub(crate) fn into_slots<F, I, O>(f: F, inputs: Vec<I>) -> (Erased<()>, Arc<Outputs<O>>)
+fn into_slots<F, I, O>(f: F, inputs: Vec<I>) -> (Erased<()>, Arc<Outputs<O>>)
 where
     F: Fn(I) -> O + Send + Sync + 'static,
     I: Clone + Send + Sync + 'static,
@@ -103,7 +156,7 @@ where
 }
 
 /// `f` over `inputs` for a process backend: each output encoded in the worker.
-pub(crate) fn into_bytes<F, I, O>(f: F, inputs: Vec<I>) -> Erased<Vec<u8>>
+fn into_bytes<F, I, O>(f: F, inputs: Vec<I>) -> Erased<Vec<u8>>
 where
     F: Fn(I) -> O + Send + Sync + 'static,
     I: Clone + Send + Sync + 'static,
@@ -119,10 +172,7 @@ where
 }
 
 /// Decodes the outputs of [`into_bytes`]' tasks.
-pub(crate) fn decode_all<O: DeserializeOwned>(
-    backend: &'static str,
-    encoded: Vec<Vec<u8>>,
-) -> Result<Vec<O>> {
+fn decode_all<O: DeserializeOwned>(backend: &'static str, encoded: Vec<Vec<u8>>) -> Result<Vec<O>> {
     encoded
         .iter()
         .enumerate()

@@ -14,62 +14,27 @@
 
 macro_rules! plain_maps {
     ($ty:ident, $new:literal, in_process) => {
-        plain_maps!(@maps $ty, $new, {}, |s, f, inputs, options| {
-            let n = inputs.len();
-            let (job, outputs) = $crate::backends::erased::into_slots(f, inputs);
-            let mapped = s.map_erased(&job, n, options)?;
-            Ok($crate::backends::Mapped {
-                results: outputs.take($crate::backends::Backend::name(s))?,
-                seconds: mapped.seconds,
-                trace: mapped.trace,
-            })
-        });
-
-        impl $ty {
-            /// The one compiled map behind the plain maps (see `plain_maps!`).
-            #[inline(never)]
-            pub(crate) fn map_erased(
-                &self,
-                job: &$crate::backends::erased::Erased<()>,
-                n: usize,
-                options: &$crate::backends::MapOptions,
-            ) -> $crate::Result<$crate::backends::Mapped<()>> {
-                self.exec(job, &$crate::backends::erased::tasks(n), options)
-            }
-        }
+        plain_maps!(@maps $ty, $new, {}, in_process);
+        plain_maps!(@erased $ty, ());
     };
     ($ty:ident, $new:literal, processes) => {
-        plain_maps!(@maps $ty, $new,
-            { O: serde::Serialize + serde::de::DeserializeOwned, },
-            |s, f, inputs, options| {
-                let n = inputs.len();
-                let job = $crate::backends::erased::into_bytes(f, inputs);
-                let mapped = s.map_erased(&job, n, options)?;
-                Ok($crate::backends::Mapped {
-                    results: $crate::backends::erased::decode_all(
-                        $crate::backends::Backend::name(s),
-                        mapped.results,
-                    )?,
-                    seconds: mapped.seconds,
-                    trace: mapped.trace,
-                })
-            }
-        );
-
-        impl $ty {
-            /// The one compiled map behind the plain maps (see `plain_maps!`).
+        plain_maps!(@maps $ty, $new, { O: serde::Serialize + serde::de::DeserializeOwned, }, processes);
+        plain_maps!(@erased $ty, Vec<u8>);
+    };
+    (@erased $ty:ident, $out:ty) => {
+        impl $crate::backends::erased::MapErased<$out> for $ty {
             #[inline(never)]
-            pub(crate) fn map_erased(
+            fn map_erased(
                 &self,
-                job: &$crate::backends::erased::Erased<Vec<u8>>,
+                job: &$crate::backends::erased::Erased<$out>,
                 n: usize,
                 options: &$crate::backends::MapOptions,
-            ) -> $crate::Result<$crate::backends::Mapped<Vec<u8>>> {
+            ) -> $crate::Result<$crate::backends::Mapped<$out>> {
                 self.exec(job, &$crate::backends::erased::tasks(n), options)
             }
         }
     };
-    (@maps $ty:ident, $new:literal, { $($bound:tt)* }, |$s:ident, $f:ident, $inputs:ident, $options:ident| $body:block) => {
+    (@maps $ty:ident, $new:literal, { $($bound:tt)* }, $via:ident) => {
         impl $ty {
             /// Python's `pool.map(f, inputs)`: `f` (a `fn` item or a closure) applied to every
             /// input, results in input order. Inputs are any iterable; each task gets its own
@@ -141,8 +106,7 @@ macro_rules! plain_maps {
                 O: Send + 'static,
                 $($bound)*
             {
-                let ($s, $f, $inputs, $options) = (self, f, inputs.into_iter().collect::<Vec<I>>(), options);
-                $body
+                $crate::backends::erased::$via(self, f, inputs.into_iter().collect(), options)
             }
 
             /// Python's `pool.starmap(f, tuples)`: each tuple of 2, 3 or 4 items spread into

@@ -50,11 +50,7 @@ pub fn has_numpy(python: &str) -> Result<()> {
     let out = Command::new(python)
         .args(["-c", "import numpy"])
         .output()
-        .map_err(|source| Error::CannotRun {
-            program: python.to_string(),
-            hint: "set PARLAB_PYTHON to a python3 that has numpy".into(),
-            source,
-        })?;
+        .map_err(|source| cannot_run(python, source))?;
     if !out.status.success() {
         return Err(Error::ProgramFailed {
             program: python.to_string(),
@@ -87,11 +83,7 @@ pub fn run(python: &str, count: u64, prime: u64, workers: usize, repeat: usize) 
         .args(["--repeat", &repeat.max(1).to_string()])
         .stderr(std::process::Stdio::inherit())
         .output()
-        .map_err(|source| Error::CannotRun {
-            program: python.to_string(),
-            hint: "set PARLAB_PYTHON to a python3 that has numpy".into(),
-            source,
-        })?;
+        .map_err(|source| cannot_run(python, source))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let value: Value = text
         .lines()
@@ -105,4 +97,13 @@ pub fn run(python: &str, count: u64, prime: u64, workers: usize, repeat: usize) 
         return Err(fail(format!("exited with {}", out.status)));
     }
     Ok(value)
+}
+
+/// The error for a python that could not be started.
+fn cannot_run(python: &str, source: std::io::Error) -> Error {
+    Error::CannotRun {
+        program: python.to_string(),
+        hint: "set PARLAB_PYTHON to a python3 that has numpy".into(),
+        source,
+    }
 }
