@@ -1,5 +1,7 @@
 //! One future type for both executors: Python's `concurrent.futures.Future`.
 
+use std::any::Any;
+use std::marker::PhantomData;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Mutex, PoisonError};
 
@@ -28,6 +30,47 @@ use crate::{Error, Result};
 /// # Ok::<(), parlab::Error>(())
 /// ```
 pub struct Future<T> {
+    /// The job's state, its value type erased: what a cell compiles for `Future<u32>` is this
+    /// shell, while the waiting (channels, pipes, timeouts) is compiled once inside parlab.
+    pending: Box<dyn AnyFuture>,
+    _value: PhantomData<fn() -> T>,
+}
+
+/// A job's value, its type erased (see [`Future`]).
+pub(crate) type AnyValue = Box<dyn Any + Send>;
+
+/// What a [`Future`] asks of its job, whatever the value's type.
+pub(crate) trait AnyFuture: Send + Sync {
+    fn done(&self) -> bool;
+    fn result(self: Box<Self>) -> Result<AnyValue>;
+    fn result_timeout(self: Box<Self>, timeout: std::time::Duration) -> Result<AnyValue>;
+    fn job(&self) -> (&'static str, usize);
+}
+
+impl AnyFuture for Pending<AnyValue> {
+    fn done(&self) -> bool {
+        Pending::done(self)
+    }
+
+    fn result(self: Box<Self>) -> Result<AnyValue> {
+        Pending::result(*self)
+    }
+
+    fn result_timeout(self: Box<Self>, timeout: std::time::Duration) -> Result<AnyValue> {
+        Pending::result_timeout(*self, timeout)
+    }
+
+    fn job(&self) -> (&'static str, usize) {
+        match &self.inner {
+            Inner::Thread { job, .. } => ("thread-executor", *job),
+            Inner::Process(p) => ("process-executor", p.job()),
+        }
+    }
+}
+
+/// A submitted job's pending value inside parlab: the executors' maps use it typed, and a
+/// [`Future`] holds one with its value boxed.
+pub(crate) struct Pending<T> {
     inner: Inner<T>,
 }
 
@@ -43,10 +86,10 @@ enum Thread<T> {
     Ready(Result<T>),
 }
 
-impl<T> Future<T> {
+impl<T> Pending<T> {
     /// The future of thread-executor job `job`, whose outcome will arrive on `rx`.
     pub(super) fn thread(job: usize, rx: Receiver<Result<T>>) -> Self {
-        Future {
+        Pending {
             inner: Inner::Thread {
                 job,
                 state: Mutex::new(Thread::Pending(rx)),
@@ -56,8 +99,74 @@ impl<T> Future<T> {
 
     /// The future of a job running in a forked process.
     pub(super) fn process(job: ProcessJob<T>) -> Self {
-        Future {
+        Pending {
             inner: Inner::Process(job),
+        }
+    }
+
+    /// Has the job finished? Never blocks.
+    pub(crate) fn done(&self) -> bool {
+        match &self.inner {
+            Inner::Thread { job, state } => {
+                let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+                let outcome = match &*state {
+                    Thread::Ready(_) => return true,
+                    Thread::Pending(rx) => match rx.try_recv() {
+                        Ok(outcome) => outcome,
+                        Err(TryRecvError::Empty) => return false,
+                        Err(TryRecvError::Disconnected) => Err(lost(*job)),
+                    },
+                };
+                *state = Thread::Ready(outcome);
+                true
+            }
+            Inner::Process(job) => job.done(),
+        }
+    }
+
+    /// Waits for the job and returns its value.
+    pub(crate) fn result(self) -> Result<T> {
+        match self.inner {
+            Inner::Thread { job, state } => {
+                match state.into_inner().unwrap_or_else(PoisonError::into_inner) {
+                    Thread::Ready(outcome) => outcome,
+                    Thread::Pending(rx) => rx.recv().unwrap_or_else(|_| Err(lost(job))),
+                }
+            }
+            Inner::Process(job) => job.result(),
+        }
+    }
+}
+
+impl<T> Pending<T> {
+    /// Waits for the job until `timeout` passes.
+    pub(crate) fn result_timeout(self, timeout: std::time::Duration) -> Result<T> {
+        match self.inner {
+            Inner::Thread { job, state } => {
+                match state.into_inner().unwrap_or_else(PoisonError::into_inner) {
+                    Thread::Ready(outcome) => outcome,
+                    Thread::Pending(rx) => match rx.recv_timeout(timeout) {
+                        Ok(outcome) => outcome,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
+                            backend: "thread-executor",
+                            seconds: timeout.as_secs_f64(),
+                            running: vec![job],
+                        }),
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost(job)),
+                    },
+                }
+            }
+            Inner::Process(job) => job.result_timeout(timeout),
+        }
+    }
+}
+
+impl<T: 'static> Future<T> {
+    /// The future of a job whose value comes boxed (see [`AnyFuture`]).
+    pub(crate) fn new(pending: Box<dyn AnyFuture>) -> Self {
+        Future {
+            pending,
+            _value: PhantomData,
         }
     }
 
@@ -81,22 +190,7 @@ impl<T> Future<T> {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn done(&self) -> bool {
-        match &self.inner {
-            Inner::Thread { job, state } => {
-                let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-                let outcome = match &*state {
-                    Thread::Ready(_) => return true,
-                    Thread::Pending(rx) => match rx.try_recv() {
-                        Ok(outcome) => outcome,
-                        Err(TryRecvError::Empty) => return false,
-                        Err(TryRecvError::Disconnected) => Err(lost(*job)),
-                    },
-                };
-                *state = Thread::Ready(outcome);
-                true
-            }
-            Inner::Process(job) => job.done(),
-        }
+        self.pending.done()
     }
 
     /// Waits for the job and returns its value: Python's `future.result()`.
@@ -125,19 +219,9 @@ impl<T> Future<T> {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn result(self) -> Result<T> {
-        match self.inner {
-            Inner::Thread { job, state } => {
-                match state.into_inner().unwrap_or_else(PoisonError::into_inner) {
-                    Thread::Ready(outcome) => outcome,
-                    Thread::Pending(rx) => rx.recv().unwrap_or_else(|_| Err(lost(job))),
-                }
-            }
-            Inner::Process(job) => job.result(),
-        }
+        self.pending.result().and_then(unbox)
     }
-}
 
-impl<T> Future<T> {
     /// Waits at most `timeout` for the job and returns its value: Python's
     /// `future.result(timeout=...)`.
     ///
@@ -162,24 +246,19 @@ impl<T> Future<T> {
     /// # Ok::<(), parlab::Error>(())
     /// ```
     pub fn result_timeout(self, timeout: std::time::Duration) -> Result<T> {
-        match self.inner {
-            Inner::Thread { job, state } => {
-                match state.into_inner().unwrap_or_else(PoisonError::into_inner) {
-                    Thread::Ready(outcome) => outcome,
-                    Thread::Pending(rx) => match rx.recv_timeout(timeout) {
-                        Ok(outcome) => outcome,
-                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
-                            backend: "thread-executor",
-                            seconds: timeout.as_secs_f64(),
-                            running: vec![job],
-                        }),
-                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(lost(job)),
-                    },
-                }
-            }
-            Inner::Process(job) => job.result_timeout(timeout),
-        }
+        self.pending.result_timeout(timeout).and_then(unbox)
     }
+}
+
+/// The value inside `value`, which its executor boxed as a `T`.
+fn unbox<T: 'static>(value: AnyValue) -> Result<T> {
+    value
+        .downcast::<T>()
+        .map(|v| *v)
+        .map_err(|_| Error::Backend {
+            backend: "executor",
+            message: "a job's value came back as another type (a bug in parlab)".into(),
+        })
 }
 
 /// A thread job whose worker thread stopped before sending its outcome.
@@ -192,10 +271,7 @@ fn lost(job: usize) -> Error {
 
 impl<T> std::fmt::Debug for Future<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (executor, job) = match &self.inner {
-            Inner::Thread { job, .. } => ("thread-executor", *job),
-            Inner::Process(p) => ("process-executor", p.job()),
-        };
+        let (executor, job) = self.pending.job();
         f.debug_struct("Future")
             .field("executor", &executor)
             .field("job", &job)

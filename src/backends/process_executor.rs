@@ -16,6 +16,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::fork;
 use super::fork_map::fork_map;
 use super::frame::{self, FrameError};
+use super::future::{AnyFuture, AnyValue, Pending};
 use super::runner::catch;
 use super::{Future, Job as RunJob, MapOptions, Mapped};
 use crate::{Error, Result};
@@ -221,27 +222,47 @@ impl ProcessExecutor {
     /// ```
     pub fn submit<R, F>(&self, job: F) -> Result<Future<R>>
     where
-        R: Serialize + DeserializeOwned,
+        R: Serialize + DeserializeOwned + Send + 'static,
         F: FnOnce() -> R,
     {
+        // The worker's side: run the job, send its value (or its panic) back.
+        let run = move |stream: &mut UnixStream| {
+            let out = catch(job);
+            match frame::write_frame(stream, &out) {
+                Ok(()) => 0,
+                Err(e) => {
+                    let message = format!("could not send the result: {e}");
+                    let _ = frame::write_frame(stream, &Err::<R, _>(message));
+                    2
+                }
+            }
+        };
+        // The caller's side: the value back from its frame.
+        let decode: Decode<AnyValue> = |bytes| {
+            frame::decode::<std::result::Result<R, String>>(bytes)
+                .map(|value| value.map(|v| Box::new(v) as AnyValue))
+        };
+        Ok(Future::new(self.submit_boxed(Box::new(run), decode)?))
+    }
+
+    /// [`submit`](Self::submit) with the job's type erased: compiled once, here, whatever a
+    /// notebook cell submits.
+    #[inline(never)]
+    fn submit_boxed(
+        &self,
+        run: Box<dyn FnOnce(&mut UnixStream) -> i32 + '_>,
+        decode: Decode<AnyValue>,
+    ) -> Result<Box<dyn AnyFuture>> {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         running.retain(|s| matches!(*lock(s), Job::Running { .. }));
         while running.len() >= self.workers {
             wait_any(&running);
             running.retain(|s| matches!(*lock(s), Job::Running { .. }));
         }
-        let mut job = Some(job);
+        let mut run = Some(run);
         let mut children = fork::fork_children(1, |_, mut stream| {
-            let Some(job) = job.take() else { return 3 };
-            let out = catch(job);
-            match frame::write_frame(&mut stream, &out) {
-                Ok(()) => 0,
-                Err(e) => {
-                    let message = format!("could not send the result: {e}");
-                    let _ = frame::write_frame(&mut stream, &Err::<R, _>(message));
-                    2
-                }
-            }
+            let Some(run) = run.take() else { return 3 };
+            run(&mut stream)
         })
         .map_err(|e| Error::Backend {
             backend: "process-executor",
@@ -258,11 +279,11 @@ impl ProcessExecutor {
         running.push(Arc::clone(&slot));
         let mut submitted = self.submitted.lock().unwrap_or_else(|e| e.into_inner());
         *submitted += 1;
-        Ok(Future::process(ProcessJob {
+        Ok(Box::new(Pending::process(ProcessJob {
             slot,
             job: *submitted - 1,
-            decode: frame::decode::<std::result::Result<R, String>>,
-        }))
+            decode,
+        })))
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::mpsc::channel;
 use std::sync::Arc;
 
 use super::fifo::FifoPool;
+use super::future::{AnyFuture, AnyValue, Pending};
 use super::runner::run_task;
 use super::{Backend, Future, Job, MapOptions, Mapped, Runner};
 use crate::{Error, Result};
@@ -79,14 +80,21 @@ impl ThreadExecutor {
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
+        Future::new(self.submit_boxed(Box::new(move || Box::new(job()) as AnyValue)))
+    }
+
+    /// [`submit`](Self::submit) with the job's type erased: compiled once, here, whatever a
+    /// notebook cell submits.
+    #[inline(never)]
+    fn submit_boxed(&self, job: Box<dyn FnOnce() -> AnyValue + Send>) -> Box<dyn AnyFuture> {
         let task = self.submitted.fetch_add(1, Ordering::Relaxed);
-        self.submit_on_worker(task, move |worker| {
+        Box::new(self.submit_on_worker(task, move |worker| {
             run_task(NAME, task, worker, None, job, String::new).map(|(out, _)| out)
-        })
+        }))
     }
 
     /// Queues `job` (told the index of the worker thread that runs it) as job `task`.
-    fn submit_on_worker<R, F>(&self, task: usize, job: F) -> Future<R>
+    fn submit_on_worker<R, F>(&self, task: usize, job: F) -> Pending<R>
     where
         R: Send + 'static,
         F: FnOnce(usize) -> Result<R> + Send + 'static,
@@ -97,7 +105,7 @@ impl ThreadExecutor {
         self.pool.submit(Box::new(move |worker| {
             let _ = tx.send(job(worker));
         }));
-        Future::thread(task, rx)
+        Pending::thread(task, rx)
     }
 }
 
