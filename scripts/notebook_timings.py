@@ -226,7 +226,7 @@ def floor(kernel, timeout):
     )
 
 
-def floor_deps(kernel, timeout):
+def floor_deps(kernel, timeout, features=()):
     """What evcxr costs here with parlab's dependencies and none of parlab's code: a crate that
     depends on what a notebook's parlab depends on (its non-optional dependencies, with the same
     features) and re-exports them all, loaded and used the way a notebook's `:dep` cell loads
@@ -238,7 +238,12 @@ def floor_deps(kernel, timeout):
         ).stdout
     )
     parlab = next(p for p in meta["packages"] if p["name"] == "parlab")
-    deps = [d for d in parlab["dependencies"] if d["kind"] is None and not d["optional"]]
+    # The features' optional dependencies too (`gpu = ["dep:wgpu", ...]`: 06's `:dep` line).
+    extra = {f[4:] for feature in features for f in parlab["features"][feature] if f.startswith("dep:")}
+    deps = [
+        d for d in parlab["dependencies"]
+        if d["kind"] is None and (not d["optional"] or d["name"] in extra)
+    ]
     lines = [
         f'{d["name"]} = {{ version = {json.dumps(d["req"])}, default-features = '
         f'{str(d["uses_default_features"]).lower()}, features = '
@@ -248,9 +253,11 @@ def floor_deps(kernel, timeout):
     lib_rs = "#![allow(ambiguous_glob_reexports, unused_imports)]\n" + "".join(
         f"pub use {d['name'].replace('-', '_')}::*;\n" for d in deps
     )
+    name = "floor_deps" + "".join(f"_{f}" for f in features)
+    label = "evcxr floor (parlab's dependencies" + "".join(f" with `{f}`" for f in features)
     return time_floor(
-        kernel, timeout, "evcxr floor (parlab's dependencies, no parlab)", "floor_deps", lines,
-        lib_rs, "use floor_deps::*;\nlet x = floor_deps::one();", 1,
+        kernel, timeout, label + ", no parlab)", name, lines, lib_rs,
+        f"use {name}::*;\nlet x = {name}::one();", 1,
     )
 
 
@@ -409,6 +416,7 @@ def main():
     if args.floor:
         results.append(floor(args.kernel, args.timeout))
         results.append(floor_deps(args.kernel, args.timeout))
+        results.append(floor_deps(args.kernel, args.timeout, ("gpu",)))
     baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else None
     text = markdown(results, args.label, baseline)
     stem = Path(args.out)
