@@ -82,7 +82,7 @@ step "mpirun -n 4 parlab mpi prime / squares" mpi_smoke
 # device-select layer, which prints "XDG_RUNTIME_DIR is invalid" on a headless machine.
 export NODEVICE_SELECT=1
 step "cargo clippy --features gpu" cargo clippy --all-targets --features gpu -- -D warnings
-step "cargo test --features gpu (tests/gpu.rs)" cargo test --release --features gpu --test gpu
+step "cargo test --features gpu (tests/gpu.rs, tests/gpu_cli.rs)" cargo test --release --features gpu --test gpu --test gpu_cli
 gpu_unit_doc() { # only parlab::gpu's and the GPU workloads' tests: the rest ran above
   cargo test --release --features gpu --lib gpu:: && cargo test --release --features gpu --doc gpu
 }

@@ -9,12 +9,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use serde_json::json;
 
 use crate::backends::{cpu_count, MapOptions};
 use crate::workloads::{
-    check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method, PrimeAnswer,
-    SquaresRun,
+    check_prime_with, squares_io_with, squares_with, AnyBackend, BackendKind, Method,
 };
 use crate::{plot, table, Error, Result};
 
@@ -29,7 +27,11 @@ mod gpu;
 mod interrupt;
 #[cfg(feature = "mpi")]
 mod mpi;
+mod output;
 mod progress;
+
+pub(crate) use output::{prime_json, print_json, squares_json};
+use output::{to_json, write};
 
 use dashboard::DashboardArgs;
 use progress::{ProgressMode, Reporter};
@@ -384,45 +386,4 @@ fn run(cli: Cli) -> Result<()> {
         Command::Gas(args) => gas::run(args),
         Command::Breakpoint(args) => breakpoint::run(args),
     }
-}
-
-/// The JSON object of `parlab squares --json`, key for key.
-pub(crate) fn squares_json(result: &SquaresRun, count: u64) -> serde_json::Value {
-    json!({
-        "task": "squares",
-        "backend": result.backend,
-        "workers": result.workers,
-        "start": result.start,
-        "count": count,
-        "seconds": result.seconds,
-        "first5": result.first5(),
-        "last5": result.last5(),
-    })
-}
-
-/// The JSON object of `parlab prime --json`, key for key.
-pub(crate) fn prime_json(answer: &PrimeAnswer) -> serde_json::Value {
-    json!({
-        "task": "prime",
-        "n": answer.n,
-        "backend": answer.backend,
-        "workers": answer.workers,
-        "method": answer.method,
-        "is_prime": answer.is_prime,
-        "factor": answer.factor,
-        "seconds": answer.seconds,
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(Error::Json)
-}
-
-pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", to_json(value)?);
-    Ok(())
-}
-
-fn write(path: &std::path::Path, text: String) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
 }
